@@ -1,0 +1,56 @@
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// Workflow code is replayed from history, so it may only import what is deterministic:
+// the workflow SDK, shared types and pure helpers. Node built-ins and I/O libraries would
+// make a replay diverge from the original run.
+const nondeterministicImports = {
+  paths: [
+    ...builtinModules,
+    ...builtinModules.map((m) => `node:${m}`),
+    '@temporalio/activity',
+    '@temporalio/client',
+    '@temporalio/worker',
+    'nodemailer',
+    'liquidjs',
+  ],
+  patterns: [
+    { group: ['node:*'], message: 'Node built-ins are not deterministic; use an activity.' },
+    { group: ['**/activities/**', '**/api/**', '**/flows/load*', '**/config*'], message: 'Side effects belong in activities.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'lib', 'bench/results', 'test/artifacts', 'src/page/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts', 'src/flows/**/*.ts'],
+    ignores: ['src/flows/load.ts', 'src/flows/check.ts'],
+    rules: {
+      'no-restricted-imports': ['error', nondeterministicImports],
+      'no-restricted-globals': ['error', 'process', 'setImmediate', 'fetch', 'require'],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use uuid4() from @temporalio/workflow.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
