@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+/** Every setting Socktech reads from the environment, validated once. */
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('socktech'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: flag.optional(),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_CA: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_UI_URL: z.string().url().optional(),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  FLOWS_DIR: z.string().default('flows'),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Socktech <flows@socktech.local>'),
+  MAIL_SINK_SMTP_PORT: port.default(1025),
+  MAIL_SINK_WEB_PORT: port.default(1080),
+  WEBHOOK_BASE_URL: z.string().url().optional(),
+  WEBHOOK_RECEIVER_PORT: port.default(3100),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface TemporalSettings {
+  /** Unset means "start a local dev server" for `npm start`. */
+  address?: string;
+  namespace: string;
+  taskQueue: string;
+  apiKey?: string;
+  tls?: { serverName?: string; certPath?: string; keyPath?: string; caPath?: string };
+  uiUrl?: string;
+}
+
+export interface Config {
+  temporal: TemporalSettings;
+  http: { host: string; port: number };
+  flowsDir: string;
+  mail: { smtpUrl?: string; from: string; sinkSmtpPort: number; sinkWebPort: number };
+  webhook: { baseUrl?: string; receiverPort: number };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const wantsTls =
+    e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA);
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: wantsTls
+        ? {
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+            certPath: e.TEMPORAL_TLS_CERT,
+            keyPath: e.TEMPORAL_TLS_KEY,
+            caPath: e.TEMPORAL_TLS_CA,
+          }
+        : undefined,
+      uiUrl: e.TEMPORAL_UI_URL,
+    },
+    http: { host: e.HOST, port: e.PORT },
+    flowsDir: e.FLOWS_DIR,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      sinkSmtpPort: e.MAIL_SINK_SMTP_PORT,
+      sinkWebPort: e.MAIL_SINK_WEB_PORT,
+    },
+    webhook: { baseUrl: e.WEBHOOK_BASE_URL, receiverPort: e.WEBHOOK_RECEIVER_PORT },
+    logLevel: e.LOG_LEVEL,
+  };
+}
