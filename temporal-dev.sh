@@ -65,16 +65,16 @@ start() {
   mapfile -t sa_flags < <(search_attribute_flags)
 
   "$cli" server start-dev --ip "$host" --port "$port" "${ui_flags[@]}" \
-    --namespace "$namespace" --db-filename "$db" --log-level "${TEMPORAL_DEV_LOG_LEVEL:-warn}" \
+    --namespace "$namespace" --db-filename "$db" --log-level "${TEMPORAL_DEV_LOG_LEVEL:-error}" \
     "${sa_flags[@]}" \
     --dynamic-config-value system.forceSearchAttributesCacheRefreshOnRead=true \
     --dynamic-config-value frontend.enableExecuteMultiOperation=true &
-  local pid=$!
-  trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM EXIT
+  server_pid=$!
+  trap 'kill -TERM $server_pid 2>/dev/null; wait $server_pid 2>/dev/null' INT TERM EXIT
 
   local started=$SECONDS
   until "$cli" operator cluster health --address "$host:$port" >/dev/null 2>&1; do
-    kill -0 $pid 2>/dev/null || { log "the dev server exited before it was healthy"; exit 1; }
+    kill -0 $server_pid 2>/dev/null || { log "the dev server exited before it was healthy"; exit 1; }
     [ $((SECONDS - started)) -lt 60 ] || { log "not healthy after 60 s"; exit 1; }
     sleep 0.1
   done
@@ -84,7 +84,7 @@ start() {
   log "ready in $((SECONDS - started)) s: gRPC $host:$port, namespace $namespace, db $db"
   [ "${TEMPORAL_DEV_HEADLESS:-}" = 1 ] || log "Web UI http://$host:$ui_port"
   echo "ready"
-  wait $pid
+  wait $server_pid
 }
 
 case "${1:-}" in

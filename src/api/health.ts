@@ -1,0 +1,15 @@
+import Router from '@koa/router';
+import type { Client } from '@temporalio/client';
+
+/** 200 only when Temporal answers too: an API that cannot start runs is not healthy. */
+export function healthRoutes(client: Client): Router {
+  return new Router().get('/healthz', async (ctx) => {
+    try {
+      await client.workflowService.getSystemInfo({});
+      ctx.body = { ok: true, temporal: 'up' };
+    } catch (err) {
+      ctx.status = 503;
+      ctx.body = { ok: false, temporal: (err as Error).message };
+    }
+  });
+}

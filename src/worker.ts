@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities';
+import { loadConfig, type TemporalSettings } from './config';
+import { createLogger, temporalLogger } from './log';
+import { connect } from './temporal/connection';
+
+/** Built by `npm run build`; saves bundling the workflow code at every start in production. */
+export const WORKFLOW_BUNDLE = path.resolve(__dirname, '../lib/workflow-bundle.js');
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  temporal: TemporalSettings;
+  activities: ActivityDeps;
+  /** A bundle made in this process (tests), instead of bundling or reading one from disk. */
+  workflowBundle?: { code: string };
+  options?: Partial<WorkerOptions>;
+}
+
+export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; close: () => Promise<void> }> {
+  const { activities, close } = createActivities(deps.activities);
+  const workflows = deps.workflowBundle
+    ? { workflowBundle: deps.workflowBundle }
+    : process.env.NODE_ENV === 'production' && existsSync(WORKFLOW_BUNDLE)
+      ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
+      : { workflowsPath: require.resolve('./workflows') };
+  const worker = await Worker.create({
+    connection: deps.connection,
+    namespace: deps.temporal.namespace,
+    taskQueue: deps.temporal.taskQueue,
+    ...workflows,
+    activities,
+    ...deps.options,
+  });
+  return { worker, close };
+}
+
+/** `npm run worker`: only the worker, for deployments that scale it apart from the API. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel).child({ name: 'worker' });
+  Runtime.install({ logger: temporalLogger(log) });
+  const connection = await connect(config.temporal);
+  const { worker, close } = await createWorker({
+    connection,
+    temporal: config.temporal,
+    activities: {
+      smtpUrl: config.mail.smtpUrl ?? `smtp://127.0.0.1:${config.mail.sinkSmtpPort}`,
+      mailFrom: config.mail.from,
+      webhookBaseUrl: config.webhook.baseUrl ?? `http://127.0.0.1:${config.webhook.receiverPort}`,
+    },
+  });
+  log.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  // Worker.run returns after SIGINT/SIGTERM once in-flight tasks have finished.
+  await worker.run();
+  await close();
+  await connection.close();
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,61 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Flow } from '../flows/schema';
+
+/** The user a run is for. The email travels in the input, never in IDs or search attributes. */
+export interface RunUser {
+  email: string;
+  /** Hash of the normalised email: what IDs and search attributes carry instead. */
+  hash: string;
+}
+
+export interface RunEvent {
+  name: string;
+  id?: string;
+  timestamp?: string;
+  properties: Record<string, unknown>;
+}
+
+export type NodeStateName =
+  | 'pending'
+  | 'running'
+  | 'retrying'
+  | 'waiting'
+  | 'completed'
+  | 'failed'
+  | 'skipped';
+
+export interface NodeState {
+  id: string;
+  type: string;
+  state: NodeStateName;
+  attempts: number;
+  startedAt?: string;
+  endedAt?: string;
+  lastError?: string;
+  nextAttemptAt?: string;
+  /** Which path a branching node took; plain actions have none. */
+  outcome?: string;
+  /** Properties of the event a waitForEvent node received. */
+  properties?: Record<string, unknown>;
+  /** Finished in an earlier run of the same input (a rerun skips it). */
+  fromEarlierRun?: boolean;
+}
+
+export interface FlowRunInput {
+  /** The flow as it was when the event arrived: editing the file never changes this run. */
+  flow: Flow;
+  event: RunEvent;
+  user: RunUser;
+  /** Nodes that completed in a failed run this one reruns. */
+  resume?: Record<string, NodeState>;
+}
+
+export interface RunProgress {
+  nodes: NodeState[];
+  failure?: { node: string; message: string };
+}
+
+export const progressQuery = defineQuery<RunProgress>('progress');
+
+/** Another event of the same user, delivered to runs that may be waiting for it. */
+export const eventSignal = defineSignal<[RunEvent]>('event');

@@ -1,0 +1,2 @@
+// The worker bundles this file: it lists every workflow Socktech runs.
+export { flowRun } from './flowRun';

@@ -1,0 +1,46 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { startMailSink, type MailSink } from '../../src/devservices/mailSink';
+import { startWebhookReceiver, type WebhookReceiver } from '../../src/devservices/webhookReceiver';
+import { startDevServer, type DevServer } from './devServer';
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  address: string;
+  /** Bundled once per run: every worker a test starts reuses it. */
+  workflowBundle: { code: string };
+  mail: MailSink;
+  webhooks: WebhookReceiver;
+}
+
+let server: DevServer | undefined;
+let current: Harness | undefined;
+
+export function harness(): Harness {
+  if (!current) throw new Error('the test harness has not started (see test/harness/hooks.ts)');
+  return current;
+}
+
+before(async function () {
+  this.timeout(180_000);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  server = await startDevServer();
+  const [env, workflowBundle, mail, webhooks] = await Promise.all([
+    TestWorkflowEnvironment.createFromExistingServer({ address: server.address }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../src/workflows'),
+      logger: new DefaultLogger('WARN'),
+    }),
+    startMailSink({ smtpPort: 0, webPort: 0 }),
+    startWebhookReceiver({ port: 0 }),
+  ]);
+  current = { env, address: server.address, workflowBundle, mail, webhooks };
+});
+
+after(async function () {
+  this.timeout(30_000);
+  if (current) {
+    await Promise.all([current.env.teardown(), current.mail.close(), current.webhooks.close()]);
+  }
+  await server?.stop();
+});

@@ -1,0 +1,80 @@
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { WorkerOptions } from '@temporalio/worker';
+import { createApp } from '../../src/api/app';
+import type { TemporalSettings } from '../../src/config';
+import type { Flow } from '../../src/flows/schema';
+import { buildIndex } from '../../src/flows/load';
+import { createIngest } from '../../src/ingest/ingest';
+import { clientFor } from '../../src/temporal/connection';
+import { createWorker } from '../../src/worker';
+import { harness } from './hooks';
+
+export interface Socktech {
+  url: string;
+  taskQueue: string;
+  client: ReturnType<typeof clientFor>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** Stops the worker only, as a crash would; `startWorker` brings one back. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A worker and an API like `npm start` runs, on a task queue of the test's own. */
+export async function startSocktech(flows: Flow[], options: Partial<WorkerOptions> = {}): Promise<Socktech> {
+  const h = harness();
+  const connection = h.env.nativeConnection;
+  const temporal: TemporalSettings = { namespace: 'default', taskQueue: `test-${randomUUID()}` };
+  const client = clientFor(connection, temporal);
+  const index = buildIndex(flows);
+
+  let running: { stop: () => Promise<void> } | undefined;
+  const startWorker = async () => {
+    const { worker, close } = await createWorker({
+      connection,
+      temporal,
+      workflowBundle: h.workflowBundle,
+      activities: { smtpUrl: h.mail.smtpUrl, mailFrom: 'test@socktech.local', webhookBaseUrl: h.webhooks.url },
+      options,
+    });
+    const run = worker.run();
+    running = {
+      stop: async () => {
+        worker.shutdown();
+        await run;
+        await close();
+      },
+    };
+  };
+  await startWorker();
+
+  const ingest = createIngest({ client, flows: () => index, taskQueue: temporal.taskQueue, eagerStart: true });
+  const app = createApp({ client, ingest, logError: (err) => console.error(err) });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    taskQueue: temporal.taskQueue,
+    client,
+    async post(path, body, headers = {}) {
+      const res = await fetch(url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    stopWorker: async () => {
+      await running?.stop();
+      running = undefined;
+    },
+    startWorker,
+    async stop() {
+      await running?.stop();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
