@@ -1,0 +1,29 @@
+import { closeMailers } from './mailer';
+import { sendEmail, type SendEmailInput } from './sendEmail';
+import { callWebhook, type WebhookInput } from './webhook';
+
+export type { SendEmailInput, SendEmailResult } from './sendEmail';
+export type { HttpMethod, WebhookInput, WebhookResult } from './webhook';
+
+export interface ActivityDeps {
+  smtpUrl: string;
+  mailFrom: string;
+  /** Where webhook URLs that are only a path ('/...') are sent. */
+  webhookBaseUrl: string;
+  webhookTimeoutMs?: number;
+}
+
+/** Every property becomes an activity when passed to a worker, hence no close() in here. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    sendEmail: (input: SendEmailInput) => sendEmail(deps, input),
+    callWebhook: (input: WebhookInput) => callWebhook(deps, input),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+/** Closes the SMTP connection pools, after the worker has stopped. */
+export function closeActivities(): void {
+  closeMailers();
+}

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { NodemailerError } from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
+import type { TemplateContext } from '../templates';
+import { mailer } from './mailer';
+import { renderField } from './render';
+
+export interface SendEmailInput {
+  workflowId: string;
+  nodeId: string;
+  /** Template for the recipient; the user's own address when absent. */
+  to?: string;
+  /** Template, rendered without escaping. */
+  subject: string;
+  /** Template for the HTML part, rendered with HTML escaping. */
+  body: string;
+  context: TemplateContext;
+}
+
+export interface SendEmailResult {
+  messageId: string;
+  /** When the activity began, the start of the reaction time the benchmarks measure. */
+  startedAt: number;
+}
+
+export interface MailDeps {
+  smtpUrl: string;
+  mailFrom: string;
+}
+
+export async function sendEmail(deps: MailDeps, input: SendEmailInput): Promise<SendEmailResult> {
+  const startedAt = Date.now();
+  const { workflowId, nodeId, context } = input;
+  const to =
+    input.to === undefined
+      ? context.user.email
+      : await renderField('to', input.to, context, 'none');
+  checkRecipient(to);
+  const subject = await renderField('subject', input.subject, context, 'none');
+  const html = await renderField('body', input.body, context, 'html');
+  const messageId = messageIdFor(workflowId, nodeId);
+  try {
+    await mailer(deps.smtpUrl).sendMail({
+      from: deps.mailFrom,
+      to,
+      subject,
+      html,
+      text: htmlToText(html),
+      messageId,
+      headers: { 'X-Socktech-Workflow-Id': workflowId },
+    });
+  } catch (err) {
+    throw smtpFailure(err as NodemailerError, deps.smtpUrl);
+  }
+  return { messageId, startedAt };
+}
+
+/** The same node of the same run always gets the same id, so a re-sent duplicate is recognisable. */
+function messageIdFor(workflowId: string, nodeId: string): string {
+  const hash = createHash('sha256').update(workflowId).digest('hex').slice(0, 16);
+  return `<${nodeId.replace(/[^\w.-]/g, '-')}.${hash}@socktech>`;
+}
+
+// The server would accept most malformed addresses and bounce them later, out of our sight.
+function checkRecipient(to: string): void {
+  const addresses = addressparser(to, { flatten: true });
+  const valid = addresses.length > 0 && addresses.every((a) => /^[^\s@]+@[^\s@]+$/.test(a.address));
+  if (!valid) {
+    throw ApplicationFailure.nonRetryable(
+      `Invalid recipient address ${JSON.stringify(to)}`,
+      'InvalidRecipient',
+    );
+  }
+}
+
+function smtpFailure(err: NodemailerError, smtpUrl: string): ApplicationFailure {
+  const server = new URL(smtpUrl).host;
+  if (err.responseCode) {
+    // nodemailer sets `permanent` from the reply class: 5xx, except 503 (bad command sequence).
+    const message = `SMTP server ${server} ${err.permanent ? 'rejected' : 'deferred'} the message: ${err.response ?? err.message}`;
+    return err.permanent
+      ? ApplicationFailure.nonRetryable(message, 'SmtpRejected')
+      : ApplicationFailure.retryable(message, 'SmtpDeferred');
+  }
+  // Without a reply, an envelope error is nodemailer refusing the addresses before sending.
+  if (err.code === 'EENVELOPE') {
+    return ApplicationFailure.nonRetryable(err.message, 'InvalidRecipient');
+  }
+  return ApplicationFailure.retryable(
+    `Cannot send through SMTP server ${server}: ${err.message}`,
+    'SmtpUnavailable',
+  );
+}
+
+const entities: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#34;': '"',
+  '&#39;': "'",
+  '&nbsp;': ' ',
+};
+
+/** A plain rendering for clients that do not show HTML: line breaks kept, tags dropped. */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>|<\/(p|div|h\d|li|tr)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#34|#39|nbsp);/g, (entity) => entities[entity])
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
