@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import { ApplicationFailure } from '@temporalio/common';
+import { closeActivities, createActivities, type SendEmailInput } from '../../src/activities';
+import { startMailSink, type MailSink } from '../../src/devservices/mailSink';
+import type { TemplateContext } from '../../src/templates';
+
+const context: TemplateContext = {
+  user: { email: 'ada@example.com' },
+  event: { name: 'signup', id: 'ev-1', properties: { name: '<img src=x onerror=alert(1)>' } },
+  properties: { name: '<img src=x onerror=alert(1)>' },
+  flow: { id: 'welcome', name: 'Welcome', version: '1' },
+  nodes: {},
+};
+
+const email: SendEmailInput = {
+  workflowId: 'welcome/ada@example.com/ev-1',
+  nodeId: 'greet',
+  subject: 'Hello {{ properties.name }}',
+  body: '<p>Hello {{ properties.name }}</p><p>Bye</p>',
+  context,
+};
+
+describe('sendEmail', () => {
+  let sink: MailSink;
+  let sendEmail: ReturnType<typeof createActivities>['sendEmail'];
+
+  const sendThrough = (smtpUrl: string) =>
+    createActivities({ smtpUrl, mailFrom: 'flows@socktech.test', webhookBaseUrl: 'http://unused' })
+      .sendEmail;
+
+  before(async () => {
+    sink = await startMailSink();
+    sendEmail = sendThrough(sink.smtpUrl);
+  });
+  afterEach(() => sink.clear());
+  after(async () => {
+    closeActivities();
+    await sink.close();
+  });
+
+  it('renders the templates and delivers the message over SMTP', async () => {
+    const before = Date.now();
+    const result = await sendEmail(email);
+
+    assert.ok(result.startedAt >= before && result.startedAt <= Date.now());
+    const [message, ...others] = await sink.messages();
+    assert.equal(others.length, 0);
+    assert.equal(message.messageId, result.messageId);
+    assert.match(message.messageId, /^<greet\.[0-9a-f]{16}@socktech>$/);
+    assert.equal(message.headers['x-socktech-workflow-id'], email.workflowId);
+    assert.deepEqual(message.to, ['ada@example.com']);
+    assert.equal(message.subject, 'Hello <img src=x onerror=alert(1)>');
+    assert.equal(message.html, '<p>Hello &lt;img src=x onerror=alert(1)&gt;</p><p>Bye</p>');
+    assert.equal(message.text.trim(), 'Hello <img src=x onerror=alert(1)>\nBye');
+  });
+
+  it('gives a re-sent message the Message-ID of the first, and another run its own', async () => {
+    const first = await sendEmail(email);
+    const again = await sendEmail(email);
+    const otherRun = await sendEmail({ ...email, workflowId: 'welcome/bob@example.com/ev-2' });
+
+    assert.equal(again.messageId, first.messageId);
+    assert.notEqual(otherRun.messageId, first.messageId);
+    const ids = (await sink.messages()).map((m) => m.messageId);
+    assert.deepEqual(ids, [first.messageId, first.messageId, otherRun.messageId]);
+  });
+
+  it('sends to the rendered `to` template when there is one', async () => {
+    await sendEmail({ ...email, to: 'Ops <ops+{{ flow.id }}@example.com>' });
+
+    const [message] = await sink.messages();
+    assert.deepEqual(message.to, ['ops+welcome@example.com']);
+  });
+
+  it('fails for good, naming the variable, when a template refers to a missing one', async () => {
+    const failure = await failureOf(sendEmail({ ...email, body: '<p>{{ properties.plan }}</p>' }));
+
+    assert.equal(failure.nonRetryable, true);
+    assert.equal(failure.type, 'TemplateError');
+    assert.match(failure.message, /^body template: .*properties\.plan/);
+    assert.deepEqual(await sink.messages(), []);
+  });
+
+  it('fails for good on an invalid recipient address', async () => {
+    const failure = await failureOf(sendEmail({ ...email, to: 'ada at example.com' }));
+
+    assert.equal(failure.nonRetryable, true);
+    assert.equal(failure.message, 'Invalid recipient address "ada at example.com"');
+  });
+
+  it('fails transiently when the SMTP server cannot be reached', async () => {
+    const port = await closedPort();
+    const failure = await failureOf(sendThrough(`smtp://127.0.0.1:${port}`)(email));
+
+    assert.equal(failure.nonRetryable, false);
+    assert.match(
+      failure.message,
+      new RegExp(`^Cannot send through SMTP server 127.0.0.1:${port}: .*ECONNREFUSED`),
+    );
+  });
+
+  it('fails for good on an SMTP 5xx reply', async () => {
+    const server = await fakeSmtpServer('550 5.1.1 No such user');
+    try {
+      const failure = await failureOf(sendThrough(server.url)(email));
+
+      assert.equal(failure.nonRetryable, true);
+      assert.equal(failure.type, 'SmtpRejected');
+      assert.match(failure.message, /rejected the message: 550 5\.1\.1 No such user$/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails transiently on an SMTP 4xx reply', async () => {
+    const server = await fakeSmtpServer('451 4.3.0 Try again later');
+    try {
+      const failure = await failureOf(sendThrough(server.url)(email));
+
+      assert.equal(failure.nonRetryable, false);
+      assert.equal(failure.type, 'SmtpDeferred');
+      assert.match(failure.message, /deferred the message: 451 4\.3\.0 Try again later$/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await promise.then(
+    () => assert.fail('expected the activity to fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof ApplicationFailure, `not an ApplicationFailure: ${String(err)}`);
+  return err;
+}
+
+/** A port that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Just enough of an SMTP server to answer every RCPT TO with `rcptReply`. */
+async function fakeSmtpServer(rcptReply: string) {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.write('220 fake ESMTP\r\n');
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString();
+      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+        const command = buffer.slice(0, 4).toUpperCase();
+        buffer = buffer.slice(end + 2);
+        if (command === 'RCPT') socket.write(`${rcptReply}\r\n`);
+        else if (command === 'QUIT') socket.end('221 Bye\r\n');
+        else socket.write('250 OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
