@@ -85,7 +85,7 @@ function smtpFailure(err: NodemailerError, smtpUrl: string): ApplicationFailure 
   }
   // Without a reply, an envelope error is nodemailer refusing the addresses before sending.
   if (err.code === 'EENVELOPE') {
-    return ApplicationFailure.nonRetryable(err.message, 'InvalidRecipient');
+    return ApplicationFailure.nonRetryable(err.message, 'InvalidEnvelope');
   }
   return ApplicationFailure.retryable(
     `Cannot send through SMTP server ${server}: ${err.message}`,
