@@ -1,0 +1,66 @@
+import { renderTemplate, type TemplateContext } from '../templates';
+import type { FlowProblem } from './problems';
+import type { Action, Flow, Sample } from './schema';
+
+/** Each template of an action, named by its field; optional fields may be undefined. */
+function templatesOf(action: Action): [field: string, template: string | undefined][] {
+  switch (action.type) {
+    case 'sendEmail':
+      return [
+        ['to', action.to],
+        ['subject', action.subject],
+        ['body', action.body],
+      ];
+    case 'webhook':
+      return [
+        ['url', action.url],
+        ...Object.entries(action.headers).map(([name, value]): [string, string] => [
+          `headers.${name}`,
+          value,
+        ]),
+        ['body', action.body],
+      ];
+    case 'delay':
+      return [];
+  }
+}
+
+function sampleContext(
+  flow: Pick<Flow, 'id' | 'name' | 'version'>,
+  sample: Sample,
+): TemplateContext {
+  return {
+    user: { email: sample.email },
+    event: { name: sample.event, properties: sample.properties },
+    properties: sample.properties,
+    flow: { id: flow.id, name: flow.name, version: flow.version },
+    nodes: {},
+  };
+}
+
+/**
+ * Renders every template against the sample event: templates use strict variables, so a
+ * variable the sample lacks fails here, at check time, rather than in a send.
+ */
+export async function sampleProblems(
+  flow: Pick<Flow, 'id' | 'name' | 'version'>,
+  sample: Sample,
+  actions: readonly Action[],
+): Promise<FlowProblem[]> {
+  const context = sampleContext(flow, sample);
+  const renders = actions.flatMap((action) =>
+    templatesOf(action).map(async ([field, template]): Promise<FlowProblem[]> => {
+      if (template === undefined) return [];
+      try {
+        // Escaping changes what a template outputs, not which variables it needs.
+        await renderTemplate(template, context, 'none');
+        return [];
+      } catch (err) {
+        return [
+          { node: action.id, message: `${field}: fails on the sample: ${(err as Error).message}` },
+        ];
+      }
+    }),
+  );
+  return (await Promise.all(renders)).flat();
+}

@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import { parseTemplate, TEMPLATE_ROOTS, templateRoots } from '../templates';
+import { parseDuration } from './duration';
+import { NODE_ID, parseEdge, ROOT } from './edges';
+import type { Where, WhereOperators } from './where';
+
+// The normalised flow is plain JSON: it travels to the workflow as its input.
+
+export type Reentry = 'once' | 'after-exit' | 'every-event';
+export type OnFailure = 'fail' | 'continue';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Exponential back-off; `maximumAttempts` 0 means unlimited. */
+export interface RetryPolicy {
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+  maximumAttempts: number;
+}
+
+interface ActionBase {
+  id: string;
+  /** Edges `parent` or `parent:label`; empty when the action runs right after the trigger. */
+  after: string[];
+  retry: RetryPolicy;
+  onFailure: OnFailure;
+}
+
+/** `to`, `subject` and `body` are templates; without `to`, the mail goes to the user. */
+export interface SendEmailAction extends ActionBase {
+  type: 'sendEmail';
+  to?: string;
+  subject: string;
+  body: string;
+}
+
+/** Exactly one of the two is set: a duration, or an ISO date-time with a time zone. */
+export interface DelayAction extends ActionBase {
+  type: 'delay';
+  durationMs?: number;
+  until?: string;
+}
+
+/** `url`, header values and `body` are templates; a relative url is resolved by the worker. */
+export interface WebhookAction extends ActionBase {
+  type: 'webhook';
+  url: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export type Action = SendEmailAction | DelayAction | WebhookAction;
+export type ActionType = Action['type'];
+
+/** An event to try the flow with: `flows:check` renders every template against it. */
+export interface Sample {
+  event: string;
+  email: string;
+  properties: Record<string, unknown>;
+}
+
+export interface Flow {
+  id: string;
+  name: string;
+  description?: string;
+  version: string;
+  reentry: Reentry;
+  trigger: { event: string; where: Where };
+  sample?: Sample;
+  /** In topological order: every action comes after all its parents. */
+  actions: Action[];
+}
+
+/** The outcomes an action can end with, which labelled edges (`parent:label`) choose from. */
+export const OUTCOMES: Record<ActionType, readonly string[]> = {
+  sendEmail: [],
+  delay: [],
+  webhook: [],
+};
+
+/** A string checked, and possibly converted, by a function that throws a readable message. */
+function checked<T>(convert: (text: string) => T) {
+  return z.string().transform((text, ctx) => {
+    try {
+      return convert(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+}
+
+function checkTemplate(text: string): string {
+  try {
+    parseTemplate(text);
+  } catch (err) {
+    throw new Error(`template does not compile: ${(err as Error).message}`, { cause: err });
+  }
+  const unknown = templateRoots(text).filter(
+    (root) => !(TEMPLATE_ROOTS as string[]).includes(root),
+  );
+  if (unknown.length > 0) {
+    const known = TEMPLATE_ROOTS.join(', ');
+    throw new Error(`template reads unknown variable "${unknown[0]}" (known roots: ${known})`);
+  }
+  return text;
+}
+
+const text = z.string().min(1, 'must not be empty');
+const template = checked(checkTemplate);
+const duration = checked(parseDuration);
+const edge = checked((text) => (parseEdge(text), text));
+const id = z.string().regex(NODE_ID, 'must use only letters, digits, "_" and "-"');
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], {
+  error: 'expected a string, number, boolean or null',
+});
+const orderable = z.union([z.number(), z.string()], { error: 'expected a number or a string' });
+const operators = z
+  .strictObject({
+    eq: scalar.optional(),
+    ne: scalar.optional(),
+    in: z.array(scalar).optional(),
+    nin: z.array(scalar).optional(),
+    gt: orderable.optional(),
+    gte: orderable.optional(),
+    lt: orderable.optional(),
+    lte: orderable.optional(),
+    exists: z.boolean().optional(),
+  } satisfies Record<keyof WhereOperators, z.ZodType>)
+  .refine((ops) => Object.keys(ops).length > 0, 'needs at least one operator');
+
+export const whereSchema = z.record(
+  z.string().regex(/^[^.]+(\.[^.]+)*$/, 'is not a dot-path'),
+  z.union([scalar, operators], {
+    error: 'expected a value, or operators such as { "in": ["FR", "DE"] }',
+  }),
+) satisfies z.ZodType<Where>;
+
+const retrySchema = z
+  .strictObject({
+    initialInterval: duration.refine((ms) => ms > 0, 'must be longer than 0').prefault('1s'),
+    backoffCoefficient: z.number().min(1).default(2),
+    maximumInterval: duration.prefault('10m'),
+    maximumAttempts: z.number().int().min(0).default(0),
+  })
+  .refine((r) => r.maximumInterval >= r.initialInterval, 'maximumInterval is below initialInterval')
+  .transform((r): RetryPolicy => ({
+    initialIntervalMs: r.initialInterval,
+    backoffCoefficient: r.backoffCoefficient,
+    maximumIntervalMs: r.maximumInterval,
+    maximumAttempts: r.maximumAttempts,
+  }));
+
+const actionBase = {
+  id: id.refine((value) => value !== ROOT, `"${ROOT}" is reserved for the root`),
+  after: z
+    .array(edge)
+    .refine((edges) => new Set(edges).size === edges.length, 'lists the same parent twice')
+    // `trigger` is every action's ancestor, so naming it adds no constraint.
+    .transform((edges) => edges.filter((e) => e !== ROOT))
+    .prefault([]),
+  retry: retrySchema.prefault({}),
+  onFailure: z.enum(['fail', 'continue']).default('fail'),
+};
+
+const sendEmailSchema = z.strictObject({
+  ...actionBase,
+  type: z.literal('sendEmail'),
+  to: template.optional(),
+  subject: template,
+  body: template,
+}) satisfies z.ZodType<SendEmailAction>;
+
+const delaySchema = z
+  .strictObject({
+    ...actionBase,
+    type: z.literal('delay'),
+    duration: duration.optional(),
+    until: z.iso
+      .datetime({
+        offset: true,
+        error: 'expected a date-time with a time zone, e.g. 2026-12-01T09:00:00Z',
+      })
+      .optional(),
+  })
+  .refine(
+    (a) => (a.duration === undefined) !== (a.until === undefined),
+    'needs either duration or until',
+  )
+  .transform(({ duration, until, ...rest }): DelayAction =>
+    duration === undefined ? { ...rest, until } : { ...rest, durationMs: duration },
+  );
+
+const webhookSchema = z.strictObject({
+  ...actionBase,
+  type: z.literal('webhook'),
+  url: template,
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+  headers: z.record(z.string(), template).default({}),
+  body: template.optional(),
+}) satisfies z.ZodType<WebhookAction>;
+
+const actionTypes = Object.keys(OUTCOMES).join(', ');
+
+export const actionSchema = z.discriminatedUnion(
+  'type',
+  [sendEmailSchema, delaySchema, webhookSchema],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `unknown type ${JSON.stringify((issue.input as { type?: unknown }).type)} (known: ${actionTypes})`
+        : undefined,
+  },
+) satisfies z.ZodType<Action>;
+
+export const flowFileSchema = z.strictObject({
+  id,
+  name: text,
+  description: z.string().optional(),
+  version: text.optional(),
+  reentry: z.enum(['once', 'after-exit', 'every-event']).default('once'),
+  trigger: z.strictObject({ event: text, where: whereSchema.default({}) }),
+  sample: z
+    .strictObject({
+      event: text.optional(),
+      email: z.email(),
+      properties: z.record(z.string(), z.unknown()).default({}),
+    })
+    .optional(),
+  actions: z.array(actionSchema).min(1, 'a flow needs at least one action'),
+});
+
+/** A flow file as written, before defaults, conversions and ordering. */
+export type FlowFile = z.input<typeof flowFileSchema>;
