@@ -57,7 +57,14 @@ export function buildGraph(nodes: readonly GraphNode[]): { dag: FlowDag; problem
   for (const node of added) {
     const edges = edgesOf(node);
     if (edges.length === 0) dag.addEdge(ROOT, node.id);
+    const seen = new Set<string>();
     for (const edge of edges) {
+      const text = edge.label === undefined ? edge.from : `${edge.from}:${edge.label}`;
+      if (seen.has(text)) {
+        problems.push({ node: node.id, message: `after lists "${text}" twice` });
+        continue;
+      }
+      seen.add(text);
       if (!dag.has(edge.from)) {
         problems.push({ node: node.id, message: `unknown parent "${edge.from}"` });
         continue;

@@ -1,6 +1,9 @@
 import { renderTemplate, type TemplateContext } from '../templates';
 import type { FlowProblem } from './problems';
 import type { Action, Flow, Sample } from './schema';
+import { matchesWhere } from './where';
+
+type FlowInfo = Pick<Flow, 'id' | 'name' | 'version' | 'trigger'>;
 
 /** Each template of an action, named by its field; optional fields may be undefined. */
 function templatesOf(action: Action): [field: string, template: string | undefined][] {
@@ -43,10 +46,12 @@ function sampleContext(
  * variable the sample lacks fails here, at check time, rather than in a send.
  */
 export async function sampleProblems(
-  flow: Pick<Flow, 'id' | 'name' | 'version'>,
+  flow: FlowInfo,
   sample: Sample,
   actions: readonly Action[],
 ): Promise<FlowProblem[]> {
+  const { event, where } = flow.trigger;
+  const filtered = sample.event === event && !matchesWhere(where, sample.properties);
   const context = sampleContext(flow, sample);
   const renders = actions.flatMap((action) =>
     templatesOf(action).map(async ([field, template]): Promise<FlowProblem[]> => {
@@ -62,5 +67,8 @@ export async function sampleProblems(
       }
     }),
   );
-  return (await Promise.all(renders)).flat();
+  return [
+    ...(filtered ? [{ message: 'sample: properties do not match trigger.where' }] : []),
+    ...(await Promise.all(renders)).flat(),
+  ];
 }

@@ -141,9 +141,13 @@ export const whereSchema = z.record(
 const retrySchema = z
   .strictObject({
     initialInterval: duration.refine((ms) => ms > 0, 'must be longer than 0').prefault('1s'),
-    backoffCoefficient: z.number().min(1).default(2),
+    backoffCoefficient: z.number().min(1, 'must be at least 1').default(2),
     maximumInterval: duration.prefault('10m'),
-    maximumAttempts: z.number().int().min(0).default(0),
+    maximumAttempts: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be 0 (unlimited) or more')
+      .default(0),
   })
   .refine((r) => r.maximumInterval >= r.initialInterval, 'maximumInterval is below initialInterval')
   .transform((r): RetryPolicy => ({
@@ -157,7 +161,6 @@ const actionBase = {
   id: id.refine((value) => value !== ROOT, `"${ROOT}" is reserved for the root`),
   after: z
     .array(edge)
-    .refine((edges) => new Set(edges).size === edges.length, 'lists the same parent twice')
     // `trigger` is every action's ancestor, so naming it adds no constraint.
     .transform((edges) => edges.filter((e) => e !== ROOT))
     .prefault([]),

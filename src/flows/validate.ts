@@ -4,25 +4,25 @@ import { buildGraph, type GraphNode } from './graph';
 import { describeIssues } from './issues';
 import type { FlowProblem } from './problems';
 import { sampleProblems } from './sample';
-import { actionSchema, flowFileSchema, type Action, type Flow } from './schema';
+import { actionSchema, flowFileSchema, type Action, type Flow, type Sample } from './schema';
 import { deriveVersion } from './version';
-import { matchesWhere } from './where';
 
 export type FlowResult = { ok: true; flow: Flow } | { ok: false; problems: FlowProblem[] };
 
-// Actions are parsed one by one, so that each problem names its action and one broken action
-// does not hide the problems of the others.
-const headSchema = flowFileSchema
-  .extend({ actions: z.array(z.unknown()).min(1, 'a flow needs at least one action') })
-  .transform(({ sample, ...head }) => ({
-    ...head,
-    ...(sample && { sample: { ...sample, event: sample.event ?? head.trigger.event } }),
-  }));
+// Each part is checked on its own (actions one by one, the sample apart from the head), so a
+// problem names its action and no problem hides another.
+const headSchema = flowFileSchema.extend({
+  actions: z.array(z.unknown()).min(1, 'a flow needs at least one action'),
+});
+const { trigger: triggerSchema, sample: sampleSchema } = flowFileSchema.shape;
 
 type Raw = Record<string, unknown>;
 
 const isRaw = (value: unknown): value is Raw =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const stringOr = (value: unknown, fallback: string) =>
+  typeof value === 'string' ? value : fallback;
 
 function graphNode(raw: unknown): GraphNode[] {
   if (!isRaw(raw) || typeof raw.id !== 'string') return [];
@@ -49,34 +49,48 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
   rawActions.forEach((rawAction, i) => {
     const parsed = actionSchema.safeParse(rawAction);
     if (parsed.success) actions.push(parsed.data);
-    else {
-      const node =
-        isRaw(rawAction) && typeof rawAction.id === 'string' ? rawAction.id : `#${i + 1}`;
-      report(node, describeIssues(parsed.error, rawAction));
-    }
+    else
+      report(
+        stringOr(isRaw(rawAction) && rawAction.id, `#${i + 1}`),
+        describeIssues(parsed.error, rawAction),
+      );
   });
 
   const graph = buildGraph(rawActions.flatMap(graphNode));
   for (const { node, message } of graph.problems) report(node, [message]);
 
-  if (!head.success) return { ok: false, problems };
-  const { trigger, sample } = head.data;
-  const version = head.data.version ?? deriveVersion(input);
-  if (sample) {
-    if (sample.event === trigger.event && !matchesWhere(trigger.where, sample.properties)) {
-      report(undefined, ['sample: properties do not match trigger.where']);
-    }
-    const flow = { id: head.data.id, name: head.data.name, version };
-    for (const { node, message } of await sampleProblems(flow, sample, actions)) {
+  const version = stringOr(raw.version, deriveVersion(input));
+  const trigger = triggerSchema.safeParse(raw.trigger);
+  const parsedSample = sampleSchema.safeParse(raw.sample);
+  let sample: Sample | undefined;
+  if (trigger.success && parsedSample.success && parsedSample.data) {
+    sample = { ...parsedSample.data, event: parsedSample.data.event ?? trigger.data.event };
+    const info = {
+      id: stringOr(raw.id, ''),
+      name: stringOr(raw.name, ''),
+      version,
+      trigger: trigger.data,
+    };
+    for (const { node, message } of await sampleProblems(info, sample, actions))
       report(node, [message]);
-    }
   }
-  if (problems.length > 0) return { ok: false, problems };
 
+  if (!head.success || problems.length > 0) return { ok: false, problems };
+  const { id, name, description, reentry } = head.data;
   const byId = new Map(actions.map((action) => [action.id, action]));
   const ordered = graph.dag
     .topologicalSort()
-    .filter((id) => id !== ROOT)
-    .map((id) => byId.get(id) as Action);
-  return { ok: true, flow: { ...head.data, version, actions: ordered } };
+    .filter((actionId) => actionId !== ROOT)
+    .map((actionId) => byId.get(actionId) as Action);
+  const flow: Flow = {
+    id,
+    name,
+    ...(description === undefined ? {} : { description }),
+    version,
+    reentry,
+    trigger: head.data.trigger,
+    ...(sample === undefined ? {} : { sample }),
+    actions: ordered,
+  };
+  return { ok: true, flow };
 }
