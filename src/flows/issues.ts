@@ -48,9 +48,10 @@ function describe(issue: Issue, input: unknown, base: Path): string[] {
   switch (issue.code) {
     case 'invalid_type':
       return [at(`expected ${issue.expected}, got ${typeName(value)}`)];
-    case 'invalid_value':
+    case 'invalid_value': {
       const expected = issue.values.map((v) => JSON.stringify(v)).join(', ');
       return [at(`expected one of ${expected}, got ${JSON.stringify(value)}`)];
+    }
     case 'invalid_key':
       return issue.issues.map((i) => at(`key ${i.message}`));
     case 'unrecognized_keys':
