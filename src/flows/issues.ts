@@ -43,7 +43,9 @@ function describe(issue: Issue, input: unknown, base: Path): string[] {
   const at = (message: string) => (path.length === 0 ? message : `${formatPath(path)}: ${message}`);
   const value = valueAt(input, path);
   const missing =
-    value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
+    path.length > 0 &&
+    value === undefined &&
+    (issue.code === 'invalid_type' || issue.code === 'invalid_union');
   if (missing) return [`missing field "${formatPath(path)}"`];
   switch (issue.code) {
     case 'invalid_type':

@@ -129,7 +129,11 @@ const operators = z
     lte: orderable.optional(),
     exists: z.boolean().optional(),
   } satisfies Record<keyof WhereOperators, z.ZodType>)
-  .refine((ops) => Object.keys(ops).length > 0, 'needs at least one operator');
+  // Only when the object is otherwise valid: `{ "like": 1 }` is an unknown operator, not an empty object.
+  .refine((ops) => Object.keys(ops).length > 0, {
+    message: 'needs at least one operator',
+    when: ({ issues }) => issues.length === 0,
+  });
 
 export const whereSchema = z.record(
   z.string().regex(/^[^.]+(\.[^.]+)*$/, 'is not a dot-path'),
