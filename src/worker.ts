@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from './activities';
+import { closeActivities, createActivities, type ActivityDeps } from './activities';
 import { loadConfig, type TemporalSettings } from './config';
 import { createLogger, temporalLogger } from './log';
 import { connect } from './temporal/connection';
@@ -18,22 +18,20 @@ export interface WorkerDeps {
   options?: Partial<WorkerOptions>;
 }
 
-export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; close: () => Promise<void> }> {
-  const { activities, close } = createActivities(deps.activities);
+export async function createWorker(deps: WorkerDeps): Promise<Worker> {
   const workflows = deps.workflowBundle
     ? { workflowBundle: deps.workflowBundle }
     : process.env.NODE_ENV === 'production' && existsSync(WORKFLOW_BUNDLE)
       ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
       : { workflowsPath: require.resolve('./workflows') };
-  const worker = await Worker.create({
+  return Worker.create({
     connection: deps.connection,
     namespace: deps.temporal.namespace,
     taskQueue: deps.temporal.taskQueue,
     ...workflows,
-    activities,
+    activities: createActivities(deps.activities),
     ...deps.options,
   });
-  return { worker, close };
 }
 
 /** `npm run worker`: only the worker, for deployments that scale it apart from the API. */
@@ -42,7 +40,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel).child({ name: 'worker' });
   Runtime.install({ logger: temporalLogger(log) });
   const connection = await connect(config.temporal);
-  const { worker, close } = await createWorker({
+  const worker = await createWorker({
     connection,
     temporal: config.temporal,
     activities: {
@@ -54,7 +52,7 @@ async function main(): Promise<void> {
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
   // Worker.run returns after SIGINT/SIGTERM once in-flight tasks have finished.
   await worker.run();
-  await close();
+  closeActivities();
   await connection.close();
 }
 

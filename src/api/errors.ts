@@ -17,7 +17,11 @@ export function describeIssues(error: ZodError): string[] {
 }
 
 /** Parses with a zod schema or answers 400 listing every problem by field. */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new HttpError(400, `invalid ${what}`, describeIssues(result.error));

@@ -5,7 +5,10 @@ export const MAX_BATCH = 500;
 export const eventSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    email: z.email(),
+    email: z
+      .string()
+      .trim()
+      .pipe(z.email({ error: 'must be an email address' })),
     id: z.string().min(1).max(200).optional(),
     properties: z.record(z.string(), z.unknown()).default({}),
     timestamp: z.iso.datetime({ offset: true }).optional(),

@@ -37,13 +37,18 @@ export function createIngest(deps: IngestDeps): Ingest {
   const start = async (flow: Flow, event: IncomingEvent, key: string): Promise<FlowMatch> => {
     const user = { email: event.email.trim(), hash: userHash(event.email) };
     const workflowId = workflowIdFor(flow, user.hash, key);
-    if (!matchesWhere(flow.trigger.where, event.properties)) {
+    if (flow.trigger.where && !matchesWhere(flow.trigger.where, event.properties)) {
       return { flowId: flow.id, workflowId, outcome: 'filtered' };
     }
     const input: FlowRunInput = {
       flow,
       user,
-      event: { name: event.name, id: key, timestamp: event.timestamp, properties: event.properties },
+      event: {
+        name: event.name,
+        id: key,
+        timestamp: event.timestamp,
+        properties: event.properties,
+      },
     };
     try {
       const handle = await deps.client.workflow.start('flowRun', {
@@ -75,7 +80,10 @@ export function createIngest(deps: IngestDeps): Ingest {
       events.map(async (event) => {
         const key = dedupeKey(event);
         const flows = index.forEvent(event.name);
-        return { id: key, matched: await Promise.all(flows.map((flow) => start(flow, event, key))) };
+        return {
+          id: key,
+          matched: await Promise.all(flows.map((flow) => start(flow, event, key))),
+        };
       }),
     );
   };

@@ -23,7 +23,9 @@ export async function runAction(
     case 'sendEmail': {
       const { to, subject, body } = action;
       const context = templateContext(input, nodes);
-      await withRetries(node, action.retry, () => sendEmail({ ...ids, to, subject, body, context }));
+      await withRetries(node, action.retry, () =>
+        sendEmail({ ...ids, to, subject, body, context }),
+      );
       return undefined;
     }
     case 'webhook': {

@@ -16,13 +16,7 @@ export interface RunEvent {
 }
 
 export type NodeStateName =
-  | 'pending'
-  | 'running'
-  | 'retrying'
-  | 'waiting'
-  | 'completed'
-  | 'failed'
-  | 'skipped';
+  'pending' | 'running' | 'retrying' | 'waiting' | 'completed' | 'failed' | 'skipped';
 
 export interface NodeState {
   id: string;

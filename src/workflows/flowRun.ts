@@ -48,7 +48,10 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
   for (const action of flow.actions) {
     const parents = action.after.map(parseEdge);
     const ready = Promise.all(parents.map(({ from }) => settled.get(from)));
-    settled.set(action.id, ready.then(() => visit(action, parents)));
+    settled.set(
+      action.id,
+      ready.then(() => visit(action, parents)),
+    );
   }
   await Promise.all(settled.values());
   return progress;

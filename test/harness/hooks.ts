@@ -1,8 +1,10 @@
+import { closeActivities } from '../../src/activities';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { startMailSink, type MailSink } from '../../src/devservices/mailSink';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/devservices/webhookReceiver';
-import { startDevServer, type DevServer } from './devServer';
+import type { DevServer } from '../../src/temporal/devServer';
+import { startTestServer } from './devServer';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -13,7 +15,7 @@ export interface Harness {
   webhooks: WebhookReceiver;
 }
 
-let server: DevServer | undefined;
+let server: (DevServer & { address: string }) | undefined;
 let current: Harness | undefined;
 
 export function harness(): Harness {
@@ -23,8 +25,8 @@ export function harness(): Harness {
 
 before(async function () {
   this.timeout(180_000);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  server = await startDevServer();
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  server = await startTestServer();
   const [env, workflowBundle, mail, webhooks] = await Promise.all([
     TestWorkflowEnvironment.createFromExistingServer({ address: server.address }),
     bundleWorkflowCode({
@@ -40,6 +42,8 @@ before(async function () {
 after(async function () {
   this.timeout(30_000);
   if (current) {
+    // Pooled SMTP connections would keep the sink from closing.
+    closeActivities();
     await Promise.all([current.env.teardown(), current.mail.close(), current.webhooks.close()]);
   }
   await server?.stop();

@@ -14,7 +14,11 @@ export interface Socktech {
   url: string;
   taskQueue: string;
   client: ReturnType<typeof clientFor>;
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   /** Stops the worker only, as a crash would; `startWorker` brings one back. */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -22,7 +26,10 @@ export interface Socktech {
 }
 
 /** A worker and an API like `npm start` runs, on a task queue of the test's own. */
-export async function startSocktech(flows: Flow[], options: Partial<WorkerOptions> = {}): Promise<Socktech> {
+export async function startSocktech(
+  flows: Flow[],
+  options: Partial<WorkerOptions> = {},
+): Promise<Socktech> {
   const h = harness();
   const connection = h.env.nativeConnection;
   const temporal: TemporalSettings = { namespace: 'default', taskQueue: `test-${randomUUID()}` };
@@ -31,11 +38,15 @@ export async function startSocktech(flows: Flow[], options: Partial<WorkerOption
 
   let running: { stop: () => Promise<void> } | undefined;
   const startWorker = async () => {
-    const { worker, close } = await createWorker({
+    const worker = await createWorker({
       connection,
       temporal,
       workflowBundle: h.workflowBundle,
-      activities: { smtpUrl: h.mail.smtpUrl, mailFrom: 'test@socktech.local', webhookBaseUrl: h.webhooks.url },
+      activities: {
+        smtpUrl: h.mail.smtpUrl,
+        mailFrom: 'test@socktech.local',
+        webhookBaseUrl: h.webhooks.url,
+      },
       options,
     });
     const run = worker.run();
@@ -43,13 +54,17 @@ export async function startSocktech(flows: Flow[], options: Partial<WorkerOption
       stop: async () => {
         worker.shutdown();
         await run;
-        await close();
       },
     };
   };
   await startWorker();
 
-  const ingest = createIngest({ client, flows: () => index, taskQueue: temporal.taskQueue, eagerStart: true });
+  const ingest = createIngest({
+    client,
+    flows: () => index,
+    taskQueue: temporal.taskQueue,
+    eagerStart: true,
+  });
   const app = createApp({ client, ingest, logError: (err) => console.error(err) });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

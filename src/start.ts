@@ -1,0 +1,109 @@
+import type { Server } from 'node:http';
+import { Runtime } from '@temporalio/worker';
+import { closeActivities } from './activities';
+import { createApp } from './api/app';
+import { loadConfig } from './config';
+import { startMailSink } from './devservices/mailSink';
+import { startWebhookReceiver } from './devservices/webhookReceiver';
+import { loadFlows } from './flows/load';
+import { createIngest } from './ingest/ingest';
+import { createLogger, temporalLogger } from './log';
+import { clientFor, connect } from './temporal/connection';
+import { startDevServer } from './temporal/devServer';
+import { createWorker } from './worker';
+
+/**
+ * `npm start`: everything in one process with embedded defaults. Whatever the environment
+ * configures (TEMPORAL_ADDRESS, SMTP_URL, WEBHOOK_BASE_URL) replaces the local stand-in.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, true);
+  const closers: Array<() => Promise<unknown> | void> = [];
+  const shutdown = async (code: number) => {
+    for (const close of closers.reverse()) await close();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  const flows = await loadFlows(config.flowsDir);
+  log.info({ flows: flows.all().map((f) => f.id) }, `loaded ${flows.all().length} flows`);
+
+  const urls: [string, string][] = [];
+  if (!config.temporal.address) {
+    const temporalLog = log.child({ name: 'temporal' });
+    const devServer = await startDevServer({}, (line) => temporalLog.info(line));
+    closers.push(() => devServer.stop());
+    urls.push(['Temporal Web UI', 'http://127.0.0.1:8233']);
+  }
+  const temporalUi =
+    config.temporal.uiUrl ?? (config.temporal.address ? undefined : 'http://127.0.0.1:8233');
+
+  let smtpUrl = config.mail.smtpUrl;
+  if (!smtpUrl) {
+    const sink = await startMailSink({
+      smtpPort: config.mail.sinkSmtpPort,
+      webPort: config.mail.sinkWebPort,
+    });
+    closers.push(() => sink.close());
+    smtpUrl = sink.smtpUrl;
+    urls.push(['Mail inbox', sink.webUrl]);
+  }
+  let webhookBaseUrl = config.webhook.baseUrl;
+  if (!webhookBaseUrl) {
+    const receiver = await startWebhookReceiver({ port: config.webhook.receiverPort });
+    closers.push(() => receiver.close());
+    webhookBaseUrl = receiver.url;
+    urls.push(['Webhook receiver', `${receiver.url}/_requests`]);
+  }
+
+  // Shutdown is ours (closers, in order), not the SDK's default signal handling.
+  Runtime.install({ logger: temporalLogger(log.child({ name: 'worker' })), shutdownSignals: [] });
+  const connection = await connect(config.temporal);
+  const worker = await createWorker({
+    connection,
+    temporal: config.temporal,
+    activities: { smtpUrl, mailFrom: config.mail.from, webhookBaseUrl },
+  });
+  const workerDone = worker.run();
+  closers.push(async () => {
+    worker.shutdown();
+    await workerDone;
+    closeActivities();
+  });
+
+  const client = clientFor(connection, config.temporal);
+  const apiLog = log.child({ name: 'api' });
+  const ingest = createIngest({
+    client,
+    flows: () => flows,
+    taskQueue: config.temporal.taskQueue,
+    eagerStart: true,
+  });
+  const app = createApp({ client, ingest, logError: (err) => apiLog.error(err) });
+  const server: Server = app.listen(config.http.port, config.http.host);
+  await new Promise((resolve) => server.once('listening', resolve));
+  closers.push(() => new Promise((resolve) => server.close(resolve)));
+
+  const api = `http://${config.http.host}:${config.http.port}`;
+  const rows: [string, string][] = [
+    ['Page', `${api}/`],
+    ['API', `${api}/v1/events`],
+    ...urls,
+    [
+      'Temporal',
+      `${config.temporal.address ?? '127.0.0.1:7233'} (namespace ${config.temporal.namespace})`,
+    ],
+  ];
+  if (temporalUi && !urls.some(([name]) => name === 'Temporal Web UI'))
+    rows.push(['Temporal Web UI', temporalUi]);
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const block = rows.map(([name, url]) => `  ${name.padEnd(width)}  ${url}`).join('\n');
+  process.stdout.write(`\nSocktech is ready.\n${block}\n\nCtrl-C stops everything.\n\n`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { buildIndex } from '../../src/flows/load';
+import { createIngest } from '../../src/ingest/ingest';
+import { clientFor } from '../../src/temporal/connection';
+import { progressQuery } from '../../src/workflows/definitions';
+import { testFlow } from '../harness/flows';
+import { harness } from '../harness/hooks';
+import { waitUntil } from '../harness/waitUntil';
+
+/** `npm run worker` as its own process, so the test can SIGKILL it like a crash would. */
+function spawnWorker(taskQueue: string): ChildProcess {
+  const h = harness();
+  return spawn(process.execPath, ['--require', 'tsx/cjs', 'src/worker.ts'], {
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: h.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SMTP_URL: h.mail.smtpUrl,
+      WEBHOOK_BASE_URL: h.webhooks.url,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'inherit',
+  });
+}
+
+describe('durability', () => {
+  const workers: ChildProcess[] = [];
+  after(() => workers.forEach((w) => w.kill('SIGKILL')));
+
+  it('a worker killed with SIGKILL during a delay is replaced and the run finishes', async function () {
+    this.timeout(120_000);
+    const h = harness();
+    const taskQueue = `durability-${randomUUID()}`;
+    const client = clientFor(h.env.nativeConnection, { namespace: 'default', taskQueue });
+    const flow = await testFlow({
+      id: 'durable',
+      name: 'Durable',
+      trigger: { event: 'durable' },
+      actions: [
+        { id: 'hello', type: 'sendEmail', subject: 'before the delay', body: 'one' },
+        { id: 'wait', type: 'delay', duration: '4s', after: ['hello'] },
+        { id: 'bye', type: 'sendEmail', subject: 'after the delay', body: 'two', after: ['wait'] },
+      ],
+    });
+    const ingest = createIngest({
+      client,
+      flows: () => buildIndex([flow]),
+      taskQueue,
+      eagerStart: false,
+    });
+    const email = `durable-${Date.now()}@example.com`;
+
+    workers.push(spawnWorker(taskQueue));
+    const [{ matched }] = await ingest([{ name: 'durable', email, properties: {} }]);
+    const handle = client.workflow.getHandle(matched[0].workflowId);
+    await waitUntil(
+      async () => {
+        const { nodes } = await handle.query(progressQuery);
+        return nodes.find((n) => n.id === 'wait')?.state === 'waiting';
+      },
+      'the run to reach its delay',
+      60_000,
+    );
+
+    workers[0].kill('SIGKILL');
+    await new Promise((resolve) => workers[0].once('exit', resolve));
+    workers.push(spawnWorker(taskQueue));
+
+    const result = await handle.result();
+    assert.ok(result.nodes.every((n: { state: string }) => n.state === 'completed'));
+    const subjects = (await h.mail.messages())
+      .filter((m) => m.to.includes(email))
+      .map((m) => m.subject);
+    assert.deepEqual(subjects.sort(), ['after the delay', 'before the delay']);
+  });
+});
