@@ -58,6 +58,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tests read JSON replies field by field; typing each reply would only restate the API.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

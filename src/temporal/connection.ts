@@ -10,7 +10,11 @@ async function tlsConfig(settings: TemporalSettings): Promise<TLSConfig | undefi
   const tls = settings.tls;
   if (!tls) return undefined;
   const read = (path?: string) => (path ? readFile(path) : undefined);
-  const [crt, key, ca] = await Promise.all([read(tls.certPath), read(tls.keyPath), read(tls.caPath)]);
+  const [crt, key, ca] = await Promise.all([
+    read(tls.certPath),
+    read(tls.keyPath),
+    read(tls.caPath),
+  ]);
   return {
     serverNameOverride: tls.serverName,
     serverRootCACertificate: ca,
