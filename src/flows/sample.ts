@@ -28,10 +28,7 @@ function templatesOf(action: Action): [field: string, template: string | undefin
   }
 }
 
-function sampleContext(
-  flow: Pick<Flow, 'id' | 'name' | 'version'>,
-  sample: Sample,
-): TemplateContext {
+function sampleContext(flow: FlowInfo, sample: Sample): TemplateContext {
   return {
     user: { email: sample.email },
     event: { name: sample.event, properties: sample.properties },

@@ -24,6 +24,8 @@ const isRaw = (value: unknown): value is Raw =>
 const stringOr = (value: unknown, fallback: string) =>
   typeof value === 'string' ? value : fallback;
 
+const actionName = (raw: unknown, index: number) => stringOr(isRaw(raw) && raw.id, `#${index + 1}`);
+
 function graphNode(raw: unknown): GraphNode[] {
   if (!isRaw(raw) || typeof raw.id !== 'string') return [];
   const after = Array.isArray(raw.after) ? raw.after.filter((e) => typeof e === 'string') : [];
@@ -36,28 +38,29 @@ function graphNode(raw: unknown): GraphNode[] {
  */
 export async function validateFlow(input: unknown, file?: string): Promise<FlowResult> {
   const raw = isRaw(input) ? input : {};
-  const flowId = typeof raw.id === 'string' ? raw.id : undefined;
+  const where: Pick<FlowProblem, 'file' | 'flow'> = {};
+  if (file !== undefined) where.file = file;
+  if (typeof raw.id === 'string') where.flow = raw.id;
   const problems: FlowProblem[] = [];
-  const report = (node: string | undefined, messages: string[]) =>
-    problems.push(...messages.map((message) => ({ file, flow: flowId, node, message })));
+  const report = (found: Omit<FlowProblem, 'file' | 'flow'>[]) =>
+    problems.push(...found.map((problem) => ({ ...where, ...problem })));
 
   const head = headSchema.safeParse(input);
-  if (!head.success) report(undefined, describeIssues(head.error, input));
+  if (!head.success) report(describeIssues(head.error, input).map((message) => ({ message })));
 
   const rawActions = Array.isArray(raw.actions) ? raw.actions : [];
   const actions: Action[] = [];
   rawActions.forEach((rawAction, i) => {
     const parsed = actionSchema.safeParse(rawAction);
     if (parsed.success) actions.push(parsed.data);
-    else
-      report(
-        stringOr(isRaw(rawAction) && rawAction.id, `#${i + 1}`),
-        describeIssues(parsed.error, rawAction),
-      );
+    else {
+      const node = actionName(rawAction, i);
+      report(describeIssues(parsed.error, rawAction).map((message) => ({ node, message })));
+    }
   });
 
   const graph = buildGraph(rawActions.flatMap(graphNode));
-  for (const { node, message } of graph.problems) report(node, [message]);
+  report(graph.problems);
 
   const version = stringOr(raw.version, deriveVersion(input));
   const trigger = triggerSchema.safeParse(raw.trigger);
@@ -65,14 +68,8 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
   let sample: Sample | undefined;
   if (trigger.success && parsedSample.success && parsedSample.data) {
     sample = { ...parsedSample.data, event: parsedSample.data.event ?? trigger.data.event };
-    const info = {
-      id: stringOr(raw.id, ''),
-      name: stringOr(raw.name, ''),
-      version,
-      trigger: trigger.data,
-    };
-    for (const { node, message } of await sampleProblems(info, sample, actions))
-      report(node, [message]);
+    const flow = { id: stringOr(raw.id, ''), name: stringOr(raw.name, ''), version };
+    report(await sampleProblems({ ...flow, trigger: trigger.data }, sample, actions));
   }
 
   if (!head.success || problems.length > 0) return { ok: false, problems };

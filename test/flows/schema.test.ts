@@ -291,9 +291,8 @@ describe('validateFlow', () => {
   ];
   for (const [kind, change, node, message] of kinds) {
     it(`reports ${kind}, naming file, flow and action`, async () => {
-      assert.deepEqual(await problemsOf(changed(change)), [
-        { file: FILE, flow: 'x', node, message },
-      ]);
+      const problem = node === undefined ? { message } : { node, message };
+      assert.deepEqual(await problemsOf(changed(change)), [{ file: FILE, flow: 'x', ...problem }]);
     });
   }
 
@@ -345,9 +344,7 @@ describe('validateFlow', () => {
   });
 
   it('refuses what is not an object', async () => {
-    assert.deepEqual(await problemsOf([]), [
-      { file: FILE, flow: undefined, node: undefined, message: 'expected object, got array' },
-    ]);
+    assert.deepEqual(await problemsOf([]), [{ file: FILE, message: 'expected object, got array' }]);
   });
 });
 
