@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   }
 
   // Shutdown is ours (closers, in order), not the SDK's default signal handling.
-  Runtime.install({ logger: temporalLogger(log.child({ name: 'worker' })), shutdownSignals: [] });
+  Runtime.install({ logger: temporalLogger(log.child({ name: 'worker' }, { level: 'warn' })), shutdownSignals: [] });
   const connection = await connect(config.temporal);
   const worker = await createWorker({
     connection,
