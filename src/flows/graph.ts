@@ -20,22 +20,35 @@ function outcomesOf(type: string | undefined): readonly string[] | undefined {
     : undefined;
 }
 
-// The schema reports malformed edges; here they are simply left out.
-function edgesOf(node: GraphNode): Edge[] {
-  return node.after.flatMap((text) => {
-    try {
-      return [parseEdge(text)];
-    } catch {
-      return [];
-    }
-  });
+// The schema reports malformed edges; the graph simply leaves them out.
+function edgeOf(text: string): Edge | undefined {
+  try {
+    return parseEdge(text);
+  } catch {
+    return undefined;
+  }
 }
 
-function labelProblem(dag: FlowDag, { from, label }: Edge): string | undefined {
+function labelProblems(dag: FlowDag, { from, label }: Edge): string[] {
   const outcomes = outcomesOf(dag.get(from));
-  if (label === undefined || outcomes === undefined || outcomes.includes(label)) return undefined;
+  if (label === undefined || outcomes === undefined || outcomes.includes(label)) return [];
   const known = outcomes.length === 0 ? 'none' : outcomes.join(', ');
-  return `"${label}" is not an outcome of "${from}" (${dag.get(from)} outcomes: ${known})`;
+  return [`"${label}" is not an outcome of "${from}" (${dag.get(from)} outcomes: ${known})`];
+}
+
+/** Adds the edge `text` into `child`, and says what is wrong with it. */
+function addEdge(dag: FlowDag, child: string, text: string): string[] {
+  const edge = edgeOf(text);
+  if (!edge) return [];
+  if (!dag.has(edge.from)) return [`unknown parent "${edge.from}"`];
+  const problems = labelProblems(dag, edge);
+  try {
+    dag.addEdge(edge.from, child);
+  } catch (err) {
+    if (!(err instanceof CycleError)) throw err;
+    problems.push(err.message);
+  }
+  return problems;
 }
 
 /** The trigger plus one node per action, with every problem that kept an edge out. */
@@ -54,30 +67,12 @@ export function buildGraph(nodes: readonly GraphNode[]): { dag: FlowDag; problem
     dag.addNode(node.id, node.type);
     added.push(node);
   }
-  for (const node of added) {
-    const edges = edgesOf(node);
-    if (edges.length === 0) dag.addEdge(ROOT, node.id);
-    const seen = new Set<string>();
-    for (const edge of edges) {
-      const text = edge.label === undefined ? edge.from : `${edge.from}:${edge.label}`;
-      if (seen.has(text)) {
-        problems.push({ node: node.id, message: `after lists "${text}" twice` });
-        continue;
-      }
-      seen.add(text);
-      if (!dag.has(edge.from)) {
-        problems.push({ node: node.id, message: `unknown parent "${edge.from}"` });
-        continue;
-      }
-      const label = labelProblem(dag, edge);
-      if (label) problems.push({ node: node.id, message: label });
-      try {
-        dag.addEdge(edge.from, node.id);
-      } catch (err) {
-        if (!(err instanceof CycleError)) throw err;
-        problems.push({ node: node.id, message: err.message });
-      }
-    }
+  for (const { id, after } of added) {
+    const messages = after.flatMap((text, i) =>
+      after.indexOf(text) < i ? [`after lists "${text}" twice`] : addEdge(dag, id, text),
+    );
+    problems.push(...messages.map((message) => ({ node: id, message })));
+    if (dag.parents(id).length === 0) dag.addEdge(ROOT, id);
   }
   return { dag, problems };
 }

@@ -25,7 +25,8 @@ function duplicateIds(loaded: readonly Loaded[]): FlowProblem[] {
       return [];
     }
     const also = first.file === undefined ? '' : ` (also in ${first.file})`;
-    return [{ file, flow: flow.id, message: `duplicate flow id "${flow.id}"${also}` }];
+    const message = `duplicate flow id "${flow.id}"${also}`;
+    return [{ ...(file === undefined ? {} : { file }), flow: flow.id, message }];
   });
 }
 
