@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import { z } from 'zod';
+import { parseEdge } from '../flows/edges';
+import { flowLevels } from '../flows/graph';
+import type { FlowIndex } from '../flows/load';
+import type { Flow } from '../flows/schema';
+import type { Ingest } from '../ingest/ingest';
+import { HttpError, parseOr400 } from './errors';
+
+export const flowViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  version: z.string(),
+  reentry: z.enum(['once', 'after-exit', 'every-event']),
+  trigger: z.object({ event: z.string(), where: z.record(z.string(), z.unknown()) }),
+  sample: z
+    .object({ event: z.string(), email: z.string(), properties: z.record(z.string(), z.unknown()) })
+    .nullable(),
+  nodes: z.array(z.object({ id: z.string(), type: z.string() })),
+  edges: z
+    .array(z.object({ from: z.string(), to: z.string(), label: z.string().optional() }))
+    .describe('from parent to child; nodes without parents run right after the trigger'),
+  levels: z
+    .array(z.array(z.string()))
+    .describe('node ids, breadth-first: each level runs once the levels above are done'),
+});
+export type FlowView = z.infer<typeof flowViewSchema>;
+
+export const flowListSchema = z.object({ flows: z.array(flowViewSchema) });
+
+export const triggerBodySchema = z.strictObject({
+  email: z
+    .string()
+    .trim()
+    .pipe(z.email({ error: 'must be an email address' }))
+    .optional()
+    .describe("default: the flow's sample email"),
+});
+
+export const triggerReplySchema = z.object({
+  event: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+  matched: z
+    .array(
+      z.object({
+        flowId: z.string(),
+        workflowId: z.string(),
+        outcome: z.enum(['started', 'duplicate', 'filtered']),
+        runId: z.string().optional(),
+      }),
+    )
+    .describe('every flow the sample event matched, as for POST /v1/events'),
+});
+export type TriggerReply = z.infer<typeof triggerReplySchema>;
+
+export interface FlowsDeps {
+  flows: () => FlowIndex;
+  ingest: Ingest;
+}
+
+export function flowsRoutes({ flows, ingest }: FlowsDeps): Router {
+  const find = (id: string): Flow => {
+    const flow = flows().get(id);
+    if (!flow) throw new HttpError(404, `no flow with id "${id}"`);
+    return flow;
+  };
+  return new Router({ prefix: '/v1/flows' })
+    .get('/', (ctx) => {
+      ctx.body = { flows: flows().all().map(flowView) };
+    })
+    .get('/:id', (ctx) => {
+      ctx.body = flowView(find(ctx.params.id));
+    })
+    .post('/:id/trigger', async (ctx) => {
+      const flow = find(ctx.params.id);
+      const body = parseOr400(triggerBodySchema, ctx.request.body ?? {}, 'body');
+      const email = body.email ?? flow.sample?.email;
+      if (!email) throw new HttpError(400, `flow "${flow.id}" has no sample email: send one`);
+      const event = {
+        // A fresh id each time, so an every-event flow starts anew on every click.
+        id: `trigger-${randomUUID()}`,
+        name: flow.sample?.event ?? flow.trigger.event,
+        email,
+        properties: flow.sample?.properties ?? {},
+      };
+      const [result] = await ingest([event]);
+      ctx.status = 202;
+      ctx.body = { event: { id: result.id, name: event.name, email }, matched: result.matched };
+    });
+}
+
+function flowView(flow: Flow): FlowView {
+  return {
+    id: flow.id,
+    name: flow.name,
+    description: flow.description ?? null,
+    version: flow.version,
+    reentry: flow.reentry,
+    trigger: flow.trigger,
+    sample: flow.sample ?? null,
+    nodes: flow.actions.map(({ id, type }) => ({ id, type })),
+    edges: flow.actions.flatMap(({ id, after }) =>
+      after.map((text) => ({ ...parseEdge(text), to: id })),
+    ),
+    levels: flowLevels(flow),
+  };
+}

@@ -1,0 +1,38 @@
+import Router from '@koa/router';
+import type { Client } from '@temporalio/client';
+import { cancelRun } from '../runs/cancel';
+import { runDetail } from '../runs/detail';
+import { countRuns, listRuns } from '../runs/list';
+import { rerunRun } from '../runs/rerun';
+import { listRunsQuerySchema, runFilterSchema, runQuerySchema } from '../runs/schemas';
+import { parseOr400 } from './errors';
+
+export interface RunsDeps {
+  client: Client;
+  temporalUiUrl?: string;
+}
+
+/** Runs as Temporal sees them: visibility for lists, describe and the progress query for one. */
+export function runsRoutes(deps: RunsDeps): Router {
+  const { client } = deps;
+  return new Router({ prefix: '/v1/runs' })
+    .get('/', async (ctx) => {
+      ctx.body = await listRuns(client, parseOr400(listRunsQuerySchema, ctx.query, 'query'));
+    })
+    .get('/counts', async (ctx) => {
+      const filter = parseOr400(runFilterSchema.omit({ status: true }), ctx.query, 'query');
+      ctx.body = await countRuns(client, filter);
+    })
+    .get('/:workflowId', async (ctx) => {
+      const { runId } = parseOr400(runQuerySchema, ctx.query, 'query');
+      ctx.body = await runDetail(deps, ctx.params.workflowId, runId);
+    })
+    .post('/:workflowId/cancel', async (ctx) => {
+      ctx.status = 202;
+      ctx.body = await cancelRun(client, ctx.params.workflowId);
+    })
+    .post('/:workflowId/rerun', async (ctx) => {
+      ctx.status = 202;
+      ctx.body = await rerunRun(client, ctx.params.workflowId);
+    });
+}

@@ -1,0 +1,64 @@
+import type { Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { HttpError } from '../api/errors';
+import type { RunCounts, RunFilter, RunList } from './schemas';
+import { runsQuery, statusOfGroup, summarize } from './visibility';
+
+export interface ListRunsRequest extends RunFilter {
+  pageSize: number;
+  pageToken?: string;
+}
+
+/**
+ * One page of runs, in visibility's order. The raw list call, rather than the SDK's iterator,
+ * because only it hands out the page token that lets a client ask for the next page later.
+ */
+export async function listRuns(client: Client, request: ListRunsRequest): Promise<RunList> {
+  const { namespace, loadedDataConverter } = client.options;
+  let response;
+  try {
+    response = await client.workflowService.listWorkflowExecutions({
+      namespace,
+      query: runsQuery(request),
+      pageSize: request.pageSize,
+      nextPageToken: request.pageToken ? Buffer.from(request.pageToken, 'base64url') : undefined,
+    });
+  } catch (err) {
+    // The token is the only part of the request Temporal sees unchecked by us.
+    if (request.pageToken && !isUnavailable(err)) {
+      throw new HttpError(400, `pageToken refused by Temporal: ${(err as Error).message}`);
+    }
+    throw err;
+  }
+  const runs = await Promise.all(
+    response.executions.map(async (raw) =>
+      summarize(await executionInfoFromRaw(raw, loadedDataConverter, raw, namespace)),
+    ),
+  );
+  const token = response.nextPageToken;
+  return {
+    runs,
+    nextPageToken: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null,
+  };
+}
+
+/** How many runs each list holds, in one call. */
+export async function countRuns(
+  client: Client,
+  filter: Omit<RunFilter, 'status'>,
+): Promise<RunCounts> {
+  const { groups } = await client.workflow.count(`${runsQuery(filter)} GROUP BY ExecutionStatus`);
+  const counts: RunCounts = { running: 0, completed: 0, failed: 0 };
+  for (const { count, groupValues } of groups) {
+    const status = statusOfGroup(String(groupValues[0]));
+    if (status) counts[status] += count;
+  }
+  return counts;
+}
+
+// gRPC status codes: the server could not be asked, which says nothing about the token.
+const UNAVAILABLE = [4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */];
+
+function isUnavailable(err: unknown): boolean {
+  return UNAVAILABLE.includes((err as { code?: number }).code ?? -1);
+}

@@ -1,0 +1,61 @@
+import type { WorkflowExecutionInfo, WorkflowExecutionStatusName } from '@temporalio/client';
+import { userHash } from '../ingest/identity';
+import { EVENT, FLOW_ID, FLOW_VERSION, USER } from '../temporal/searchAttributes';
+import type { RunFilter, RunStatus, RunSummary } from './schemas';
+
+// Visibility's query language spells statuses its own way.
+const visibilityStatuses: Record<RunStatus, string[]> = {
+  running: ['Running'],
+  completed: ['Completed'],
+  failed: ['Failed', 'TimedOut', 'Terminated', 'Canceled'],
+};
+
+/** A visibility query for flow runs. Flow ids and hashes hold no quotes, so quoting is safe. */
+export function runsQuery({ status, flowId, email }: RunFilter): string {
+  const clauses = ["WorkflowType = 'flowRun'"];
+  if (flowId) clauses.push(`${FLOW_ID.name} = '${flowId}'`);
+  if (email) clauses.push(`${USER.name} = '${userHash(email)}'`);
+  if (status) {
+    const values = visibilityStatuses[status].map((value) => `'${value}'`);
+    clauses.push(`ExecutionStatus IN (${values.join(', ')})`);
+  }
+  return clauses.join(' AND ');
+}
+
+/** The list a run belongs in, from visibility's spelling (as a count's GROUP BY returns it). */
+export function statusOfGroup(value: string): RunStatus | undefined {
+  return (Object.keys(visibilityStatuses) as RunStatus[]).find((status) =>
+    visibilityStatuses[status].includes(value),
+  );
+}
+
+/** The same, from the SDK's spelling. flowRun never continues as new; paused is still running. */
+export function statusOf(name: WorkflowExecutionStatusName): RunStatus {
+  if (name === 'RUNNING' || name === 'PAUSED') return 'running';
+  if (name === 'COMPLETED' || name === 'CONTINUED_AS_NEW') return 'completed';
+  return 'failed';
+}
+
+type ExecutionInfo = Pick<
+  WorkflowExecutionInfo,
+  'workflowId' | 'runId' | 'status' | 'startTime' | 'closeTime' | 'memo' | 'typedSearchAttributes'
+>;
+
+export function summarize(info: ExecutionInfo): RunSummary {
+  const memo = info.memo ?? {};
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  const attribute = (key: typeof FLOW_ID) => info.typedSearchAttributes.get(key) ?? null;
+  return {
+    workflowId: info.workflowId,
+    runId: info.runId,
+    flowId: attribute(FLOW_ID),
+    flowVersion: attribute(FLOW_VERSION),
+    flowName: text(memo.flowName),
+    email: text(memo.email),
+    event: text(memo.event) ?? attribute(EVENT),
+    status: statusOf(info.status.name),
+    temporalStatus: info.status.name,
+    startTime: info.startTime.toISOString(),
+    closeTime: info.closeTime?.toISOString() ?? null,
+  };
+}
