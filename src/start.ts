@@ -81,7 +81,13 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     eagerStart: true,
   });
-  const app = createApp({ client, ingest, logError: (err) => apiLog.error(err) });
+  const app = createApp({
+    client,
+    ingest,
+    flows: () => flows,
+    temporalUiUrl: temporalUi,
+    logError: (err) => apiLog.error(err),
+  });
   const server: Server = app.listen(config.http.port, config.http.host);
   await new Promise((resolve) => server.once('listening', resolve));
   closers.push(() => new Promise((resolve) => server.close(resolve)));

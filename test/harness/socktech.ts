@@ -65,7 +65,12 @@ export async function startSocktech(
     taskQueue: temporal.taskQueue,
     eagerStart: true,
   });
-  const app = createApp({ client, ingest, logError: (err) => console.error(err) });
+  const app = createApp({
+    client,
+    ingest,
+    flows: () => index,
+    logError: (err) => console.error(err),
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

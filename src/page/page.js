@@ -1,0 +1,325 @@
+'use strict';
+
+// The Socktech front page. Everything that comes from events, emails or errors is rendered as
+// text nodes (append/textContent), never parsed as HTML.
+
+const POLL_MS = 1000;
+
+const view = {
+  status: 'running',
+  pageTokens: [null],
+  page: 0,
+  selected: null,
+  detail: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with properties and children; string children become text, never markup. */
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key.startsWith('data-')) node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+async function api(path, options = {}) {
+  const res = await fetch(path, {
+    ...options,
+    headers: options.body ? { 'content-type': 'application/json' } : {},
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const problems = body.problems ? `: ${body.problems.join('; ')}` : '';
+    throw new Error(`${body.error ?? `HTTP ${res.status}`}${problems}`);
+  }
+  return body;
+}
+
+function formatTime(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const time = date.toLocaleTimeString([], { hour12: false });
+  if (date.toDateString() === new Date().toDateString()) return time;
+  return `${date.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+function formatDuration(fromIso, toIso) {
+  if (!fromIso) return '';
+  const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
+  if (ms < 1000) return `${Math.max(0, ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const units = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
+  const parts = [];
+  let rest = ms;
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || parts.length > 0) parts.push(`${n} ${unit}`);
+  }
+  return parts.slice(0, 2).join(' ');
+}
+
+function badge(state, label = state) {
+  return el('span', { className: `badge ${state}` }, label);
+}
+
+/** The list's status, and Temporal's own when it says more (terminated, canceled…). */
+function statusBadge(run) {
+  const own = run.temporalStatus.toLowerCase().replace('_', ' ');
+  return badge(run.status, own === run.status ? run.status : `${run.status} · ${own}`);
+}
+
+// Runs list
+
+async function refreshCounts() {
+  const counts = await api('/v1/runs/counts');
+  for (const node of document.querySelectorAll('[data-count]')) {
+    node.textContent = String(counts[node.dataset.count]);
+  }
+}
+
+async function refreshList() {
+  const params = new URLSearchParams({ status: view.status, pageSize: '20' });
+  const token = view.pageTokens[view.page];
+  if (token) params.set('pageToken', token);
+  const { runs, nextPageToken } = await api(`/v1/runs?${params}`);
+  view.pageTokens[view.page + 1] = nextPageToken;
+  $('older').disabled = !nextPageToken;
+  $('newer').disabled = view.page === 0;
+  $('no-runs').hidden = runs.length > 0;
+  $('runs').replaceChildren(...runs.map(runRow));
+}
+
+function runRow(run) {
+  const selected = view.selected?.runId === run.runId;
+  const row = el(
+    'tr',
+    {
+      tabIndex: 0,
+      className: selected ? 'selected' : '',
+      'data-workflow-id': run.workflowId,
+      'data-run-id': run.runId,
+    },
+    el('td', {}, run.flowName ?? run.flowId ?? '?'),
+    el('td', {}, run.email ?? ''),
+    el('td', {}, formatTime(run.startTime)),
+    el('td', {}, formatDuration(run.startTime, run.closeTime)),
+    el('td', {}, statusBadge(run)),
+  );
+  const open = () => select({ workflowId: run.workflowId, runId: run.runId });
+  row.addEventListener('click', open);
+  row.addEventListener('keydown', (e) => e.key === 'Enter' && open());
+  return row;
+}
+
+function showTab(status) {
+  view.status = status;
+  view.pageTokens = [null];
+  view.page = 0;
+  for (const tab of document.querySelectorAll('[role=tab]')) {
+    tab.setAttribute('aria-selected', String(tab.dataset.status === status));
+  }
+  refresh();
+}
+
+// One run
+
+function select(run) {
+  view.selected = run;
+  view.detail = null;
+  $('action-result').textContent = '';
+  refresh();
+}
+
+async function refreshDetail() {
+  const { selected, detail } = view;
+  // A closed run no longer changes: fetch it once its progress is known.
+  if (!selected || (detail && detail.run.status !== 'running' && !detail.progressError)) return;
+  const query = selected.runId ? `?runId=${encodeURIComponent(selected.runId)}` : '';
+  const fresh = await api(`/v1/runs/${encodeURIComponent(selected.workflowId)}${query}`);
+  if (view.selected !== selected) return;
+  view.detail = fresh;
+  view.selected = { workflowId: fresh.run.workflowId, runId: fresh.run.runId };
+  renderDetail(fresh);
+}
+
+function renderDetail({ run, event, nodes, failure, progressError, temporalUi }) {
+  $('detail').hidden = false;
+  $('detail-title').textContent = `${run.flowName ?? run.flowId} · ${run.email ?? ''}`;
+  const link = $('temporal-ui');
+  link.hidden = !temporalUi;
+  if (temporalUi) link.href = temporalUi;
+  $('cancel').hidden = run.status !== 'running';
+  $('rerun').hidden = run.status !== 'failed';
+
+  const fact = (name, ...value) => [el('dt', {}, name), el('dd', {}, ...value)];
+  $('facts').replaceChildren(
+    ...fact('Status', statusBadge(run)),
+    ...fact('Started', formatTime(run.startTime)),
+    ...fact('Duration', formatDuration(run.startTime, run.closeTime)),
+    ...fact('Workflow ID', el('code', {}, run.workflowId)),
+    ...fact('Run ID', el('code', {}, run.runId)),
+    ...(temporalUi ? [] : fact('Temporal Web UI', 'set TEMPORAL_UI_URL to link runs to it')),
+  );
+  const problem = failure ? `Failed at node ${failure.node}: ${failure.message}` : progressError;
+  $('failure').textContent = problem ?? '';
+  $('timeline').replaceChildren(...nodes.map(timelineRow));
+  $('event').replaceChildren(
+    el('span', { className: 'event-name' }, `${event.name}${event.id ? ` · id ${event.id}` : ''}`),
+    '\n',
+    JSON.stringify(event.properties, null, 2),
+  );
+}
+
+function timelineRow(node) {
+  const details = [];
+  if (node.fromEarlierRun) details.push(el('span', { className: 'tag' }, 'from earlier run'));
+  if (node.outcome) details.push(el('span', {}, `outcome ${node.outcome}`));
+  if (node.nextAttemptAt)
+    details.push(el('span', {}, `next attempt ${formatTime(node.nextAttemptAt)}`));
+  if (node.lastError) details.push(el('span', { className: 'error' }, node.lastError));
+  return el(
+    'tr',
+    { 'data-node': node.id },
+    el('td', { className: 'num' }, String(node.level)),
+    el('td', {}, el('code', {}, node.id), el('span', { className: 'type' }, node.type)),
+    el('td', {}, badge(node.state)),
+    el('td', { className: 'num' }, String(node.attempts)),
+    el('td', {}, formatTime(node.startedAt)),
+    el('td', {}, node.startedAt ? formatDuration(node.startedAt, node.endedAt) : ''),
+    el('td', { className: 'details' }, ...details),
+  );
+}
+
+async function act(action) {
+  const { workflowId } = view.selected;
+  try {
+    const reply = await api(`/v1/runs/${encodeURIComponent(workflowId)}/${action}`, {
+      method: 'POST',
+    });
+    $('action-result').textContent =
+      action === 'rerun'
+        ? `Rerun started; it skips ${reply.resumed.length} node(s) completed earlier.`
+        : 'Cancel requested.';
+    if (action === 'rerun') {
+      select({ workflowId, runId: reply.runId });
+      showTab('running');
+    } else {
+      view.detail = null;
+      refresh();
+    }
+  } catch (err) {
+    $('action-result').textContent = err.message;
+  }
+}
+
+// Trigger
+
+async function loadFlows() {
+  const { flows } = await api('/v1/flows');
+  const select = $('flow');
+  select.replaceChildren(...flows.map((f) => el('option', { value: f.id }, `${f.name} (${f.id})`)));
+  if (flows.some((f) => f.id === 'quick-demo')) select.value = 'quick-demo';
+  const describe = () => {
+    const flow = flows.find((f) => f.id === select.value);
+    $('flow-shape').textContent = flow
+      ? `${flow.trigger.event} → ${flow.levels.map((level) => level.join(' + ')).join(' → ')}`
+      : '';
+  };
+  select.addEventListener('change', describe);
+  describe();
+}
+
+async function trigger(e) {
+  e.preventDefault();
+  const flowId = $('flow').value;
+  const email = $('email').value.trim() || `demo+${Date.now()}@example.com`;
+  const result = $('trigger-result');
+  result.textContent = '';
+  try {
+    const reply = await api(`/v1/flows/${encodeURIComponent(flowId)}/trigger`, {
+      method: 'POST',
+      body: JSON.stringify({ email }),
+    });
+    const match = reply.matched.find((m) => m.flowId === flowId);
+    const others = reply.matched.filter((m) => m !== match).map((m) => m.flowId);
+    const also = others.length > 0 ? ` The event also matched: ${others.join(', ')}.` : '';
+    if (!match) {
+      result.textContent = `The sample event ${reply.event.name} does not trigger this flow.${also}`;
+      return;
+    }
+    const said = {
+      started: `Started a run for ${email}.`,
+      duplicate: `No new run: ${email} already has one and the flow's reentry refuses another.`,
+      filtered: "No run: the sample's properties do not pass the trigger's where filter.",
+    };
+    result.textContent = said[match.outcome] + also;
+    if (match.outcome === 'filtered') return;
+    select({ workflowId: match.workflowId, runId: match.runId });
+    if (match.outcome === 'started') showTab('running');
+  } catch (err) {
+    result.textContent = err.message;
+  }
+}
+
+// Polling
+
+let refreshing = null;
+
+/** One refresh at a time; a refresh asked for meanwhile runs right after. */
+function refresh() {
+  if (refreshing) {
+    refreshing.again = true;
+    return;
+  }
+  refreshing = { again: false };
+  Promise.all([refreshCounts(), refreshList(), refreshDetail()])
+    .then(() => {
+      $('poll-error').textContent = '';
+      $('updated').textContent = `; last at ${formatTime(new Date().toISOString())}.`;
+    })
+    .catch((err) => {
+      $('poll-error').textContent = `Update failed: ${err.message}`;
+    })
+    .finally(() => {
+      const again = refreshing.again;
+      refreshing = null;
+      if (again) refresh();
+    });
+}
+
+function poll() {
+  if (document.visibilityState === 'visible') refresh();
+  setTimeout(poll, POLL_MS);
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') refresh();
+});
+
+for (const tab of document.querySelectorAll('[role=tab]')) {
+  tab.addEventListener('click', () => showTab(tab.dataset.status));
+}
+$('older').addEventListener('click', () => {
+  view.page++;
+  refresh();
+});
+$('newer').addEventListener('click', () => {
+  view.page--;
+  refresh();
+});
+$('cancel').addEventListener('click', () => act('cancel'));
+$('rerun').addEventListener('click', () => act('rerun'));
+$('trigger').addEventListener('submit', trigger);
+loadFlows().catch((err) => {
+  $('trigger-result').textContent = `Cannot load flows: ${err.message}`;
+});
+poll();
