@@ -8,6 +8,8 @@ import { validateFlow } from './validate';
 export interface FlowIndex {
   get(id: string): Flow | undefined;
   forEvent(event: string): readonly Flow[];
+  /** Flows with a waitForEvent node for this event: their runs may be waiting for it. */
+  waitingFor(event: string): readonly Flow[];
   all(): readonly Flow[];
 }
 
@@ -30,17 +32,28 @@ function duplicateIds(loaded: readonly Loaded[]): FlowProblem[] {
   });
 }
 
+function groupBy(flows: readonly Flow[], keys: (flow: Flow) => string[]): Map<string, Flow[]> {
+  const groups = new Map<string, Flow[]>();
+  for (const flow of flows) {
+    for (const key of new Set(keys(flow))) {
+      const list = groups.get(key);
+      if (list) list.push(flow);
+      else groups.set(key, [flow]);
+    }
+  }
+  return groups;
+}
+
 function index(flows: readonly Flow[]): FlowIndex {
   const byId = new Map(flows.map((flow) => [flow.id, flow]));
-  const byEvent = new Map<string, Flow[]>();
-  for (const flow of flows) {
-    const list = byEvent.get(flow.trigger.event);
-    if (list) list.push(flow);
-    else byEvent.set(flow.trigger.event, [flow]);
-  }
+  const byEvent = groupBy(flows, (flow) => [flow.trigger.event]);
+  const byWaitedEvent = groupBy(flows, (flow) =>
+    flow.actions.flatMap((a) => (a.type === 'waitForEvent' ? [a.event] : [])),
+  );
   return {
     get: (id) => byId.get(id),
     forEvent: (event) => byEvent.get(event) ?? [],
+    waitingFor: (event) => byWaitedEvent.get(event) ?? [],
     all: () => flows,
   };
 }

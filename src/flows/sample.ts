@@ -24,17 +24,29 @@ function templatesOf(action: Action): [field: string, template: string | undefin
         ['body', action.body],
       ];
     case 'delay':
+    case 'waitForEvent':
+    case 'branch':
       return [];
   }
 }
 
-function sampleContext(flow: FlowInfo, sample: Sample): TemplateContext {
+function sampleContext(
+  flow: FlowInfo,
+  sample: Sample,
+  actions: readonly Action[],
+): TemplateContext {
+  const nodes: TemplateContext['nodes'] = {};
+  for (const action of actions) {
+    if (action.type === 'waitForEvent') {
+      nodes[action.id] = { outcome: 'received', properties: sample.received[action.id] ?? {} };
+    }
+  }
   return {
     user: { email: sample.email },
     event: { name: sample.event, properties: sample.properties },
     properties: sample.properties,
     flow: { id: flow.id, name: flow.name, version: flow.version },
-    nodes: {},
+    nodes,
   };
 }
 
@@ -49,7 +61,7 @@ export async function sampleProblems(
 ): Promise<FlowProblem[]> {
   const { event, where } = flow.trigger;
   const filtered = sample.event === event && !matchesWhere(where, sample.properties);
-  const context = sampleContext(flow, sample);
+  const context = sampleContext(flow, sample, actions);
   const renders = actions.flatMap((action) =>
     templatesOf(action).map(async ([field, template]): Promise<FlowProblem[]> => {
       if (template === undefined) return [];

@@ -50,7 +50,24 @@ export interface WebhookAction extends ActionBase {
   body?: string;
 }
 
-export type Action = SendEmailAction | DelayAction | WebhookAction;
+/** Waits for the same user's `event` (matching `where`) for at most `timeoutMs`. */
+export interface WaitForEventAction extends ActionBase {
+  type: 'waitForEvent';
+  event: string;
+  timeoutMs: number;
+  where: Where;
+}
+
+/** Takes the `true` path when `where` matches the properties of the event `on` names. */
+export interface BranchAction extends ActionBase {
+  type: 'branch';
+  where: Where;
+  /** `trigger`, or the id of a waitForEvent node above this one, to test its received event. */
+  on: string;
+}
+
+export type Action =
+  SendEmailAction | DelayAction | WebhookAction | WaitForEventAction | BranchAction;
 export type ActionType = Action['type'];
 
 /** An event to try the flow with: `flows:check` renders every template against it. */
@@ -58,6 +75,8 @@ export interface Sample {
   event: string;
   email: string;
   properties: Record<string, unknown>;
+  /** Properties of the events the flow's waitForEvent nodes would receive, by node id. */
+  received: Record<string, Record<string, unknown>>;
 }
 
 export interface Flow {
@@ -77,6 +96,8 @@ export const OUTCOMES: Record<ActionType, readonly string[]> = {
   sendEmail: [],
   delay: [],
   webhook: [],
+  waitForEvent: ['received', 'timedOut'],
+  branch: ['true', 'false'],
 };
 
 /** A string checked, and possibly converted, by a function that throws a readable message. */
@@ -209,11 +230,28 @@ const webhookSchema = z.strictObject({
   body: template.optional(),
 }) satisfies z.ZodType<WebhookAction>;
 
+const waitForEventSchema = z
+  .strictObject({
+    ...actionBase,
+    type: z.literal('waitForEvent'),
+    event: text,
+    timeout: duration,
+    where: whereSchema.default({}),
+  })
+  .transform(({ timeout, ...rest }): WaitForEventAction => ({ ...rest, timeoutMs: timeout }));
+
+const branchSchema = z.strictObject({
+  ...actionBase,
+  type: z.literal('branch'),
+  where: whereSchema,
+  on: z.string().default(ROOT),
+}) satisfies z.ZodType<BranchAction>;
+
 const actionTypes = Object.keys(OUTCOMES).join(', ');
 
 export const actionSchema = z.discriminatedUnion(
   'type',
-  [sendEmailSchema, delaySchema, webhookSchema],
+  [sendEmailSchema, delaySchema, webhookSchema, waitForEventSchema, branchSchema],
   {
     error: (issue) =>
       issue.code === 'invalid_union'
@@ -234,6 +272,7 @@ export const flowFileSchema = z.strictObject({
       event: text.optional(),
       email: z.email(),
       properties: z.record(z.string(), z.unknown()).default({}),
+      received: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
     })
     .optional(),
   actions: z.array(actionSchema).min(1, 'a flow needs at least one action'),

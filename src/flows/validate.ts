@@ -6,6 +6,7 @@ import type { FlowProblem } from './problems';
 import { sampleProblems } from './sample';
 import { actionSchema, flowFileSchema, type Action, type Flow, type Sample } from './schema';
 import { deriveVersion } from './version';
+import { waitProblems } from './waits';
 
 export type FlowResult = { ok: true; flow: Flow } | { ok: false; problems: FlowProblem[] };
 
@@ -61,6 +62,7 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
 
   const graph = buildGraph(rawActions.flatMap(graphNode));
   report(graph.problems);
+  if (head.success) report(waitProblems(actions, graph.dag, head.data.reentry));
 
   const version = stringOr(raw.version, deriveVersion(input));
   const trigger = triggerSchema.safeParse(raw.trigger);

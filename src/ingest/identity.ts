@@ -8,7 +8,7 @@ export function userHash(email: string): string {
 }
 
 /** The client's dedupe key; an event without one is distinct from every other. */
-export function dedupeKey(event: IncomingEvent): string {
+export function dedupeKey(event: Pick<IncomingEvent, 'id'>): string {
   return event.id ?? randomUUID();
 }
 

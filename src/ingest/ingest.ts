@@ -3,8 +3,9 @@ import type { Flow } from '../flows/schema';
 import type { FlowIndex } from '../flows/load';
 import { matchesWhere } from '../flows/where';
 import { EVENT, FLOW_ID, FLOW_VERSION, USER } from '../temporal/searchAttributes';
-import type { FlowRunInput } from '../workflows/definitions';
+import type { FlowRunInput, RunEvent, RunUser } from '../workflows/definitions';
 import type { IncomingEvent } from './event';
+import { deliver, type Delivery } from './deliver';
 import { dedupeKey, userHash, workflowIdFor } from './identity';
 import { reentryPolicies } from './startOptions';
 
@@ -21,6 +22,8 @@ export interface EventResult {
   /** The dedupe key: the client's, or one assigned here. */
   id: string;
   matched: FlowMatch[];
+  /** Runs of this user that were waiting for such an event and were handed it. */
+  delivered: Delivery[];
 }
 
 export interface IngestDeps {
@@ -34,22 +37,12 @@ export interface IngestDeps {
 export type Ingest = (events: IncomingEvent[]) => Promise<EventResult[]>;
 
 export function createIngest(deps: IngestDeps): Ingest {
-  const start = async (flow: Flow, event: IncomingEvent, key: string): Promise<FlowMatch> => {
-    const user = { email: event.email.trim(), hash: userHash(event.email) };
-    const workflowId = workflowIdFor(flow, user.hash, key);
-    if (flow.trigger.where && !matchesWhere(flow.trigger.where, event.properties)) {
+  const start = async (flow: Flow, event: RunEvent, user: RunUser): Promise<FlowMatch> => {
+    const workflowId = workflowIdFor(flow, user.hash, event.id!);
+    if (!matchesWhere(flow.trigger.where, event.properties)) {
       return { flowId: flow.id, workflowId, outcome: 'filtered' };
     }
-    const input: FlowRunInput = {
-      flow,
-      user,
-      event: {
-        name: event.name,
-        id: key,
-        timestamp: event.timestamp,
-        properties: event.properties,
-      },
-    };
+    const input: FlowRunInput = { flow, user, event };
     try {
       const handle = await deps.client.workflow.start('flowRun', {
         workflowId,
@@ -77,13 +70,15 @@ export function createIngest(deps: IngestDeps): Ingest {
   return (events) => {
     const index = deps.flows();
     return Promise.all(
-      events.map(async (event) => {
-        const key = dedupeKey(event);
-        const flows = index.forEvent(event.name);
-        return {
-          id: key,
-          matched: await Promise.all(flows.map((flow) => start(flow, event, key))),
-        };
+      events.map(async ({ name, email, properties, timestamp, ...rest }) => {
+        const id = dedupeKey(rest);
+        const user: RunUser = { email, hash: userHash(email) };
+        const event: RunEvent = { name, id, timestamp, properties };
+        const [matched, delivered] = await Promise.all([
+          Promise.all(index.forEvent(name).map((flow) => start(flow, event, user))),
+          deliver(deps.client, index, user.hash, event),
+        ]);
+        return { id, matched, delivered };
       }),
     );
   };

@@ -1,8 +1,11 @@
 import { proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { ROOT } from '../flows/edges';
 import type { Action } from '../flows/schema';
+import { matchesWhere } from '../flows/where';
 import type { TemplateContext } from '../templates';
 import type { FlowRunInput, NodeState } from './definitions';
+import type { Inbox } from './inbox';
 import { withRetries } from './retry';
 
 // One attempt per call: withRetries owns the retry loop (see retry.ts for why).
@@ -11,13 +14,19 @@ const { sendEmail, callWebhook } = proxyLocalActivities<Activities>({
   retry: { maximumAttempts: 1 },
 });
 
+export interface Run {
+  input: FlowRunInput;
+  nodes: Map<string, NodeState>;
+  inbox: Inbox;
+}
+
 /** Runs one action to its end; returns the outcome that labelled edges choose paths by. */
 export async function runAction(
   action: Action,
   node: NodeState,
-  input: FlowRunInput,
-  nodes: Map<string, NodeState>,
+  run: Run,
 ): Promise<string | undefined> {
+  const { input, nodes } = run;
   const ids = { workflowId: workflowInfo().workflowId, nodeId: action.id };
   switch (action.type) {
     case 'sendEmail': {
@@ -40,6 +49,20 @@ export async function runAction(
       node.state = 'waiting';
       await sleep(delayMs(action));
       return undefined;
+    }
+    case 'waitForEvent': {
+      node.state = 'waiting';
+      const matches = (e: { name: string; properties: Record<string, unknown> }) =>
+        e.name === action.event && matchesWhere(action.where, e.properties);
+      const received = await run.inbox.take(matches, action.timeoutMs);
+      if (!received) return 'timedOut';
+      node.properties = received.properties;
+      return 'received';
+    }
+    case 'branch': {
+      const tested =
+        action.on === ROOT ? input.event.properties : nodes.get(action.on)?.properties;
+      return matchesWhere(action.where, tested ?? {}) ? 'true' : 'false';
     }
   }
 }

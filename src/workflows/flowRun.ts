@@ -3,6 +3,7 @@ import type { Action } from '../flows/schema';
 import { parseEdge, type Edge } from '../flows/edges';
 import { progressQuery, type FlowRunInput, type NodeState, type RunProgress } from './definitions';
 import { runAction } from './actions';
+import { Inbox } from './inbox';
 
 /**
  * Interprets a flow's DAG breadth-first: each action starts as soon as all its parents have
@@ -13,6 +14,7 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
   const nodes = new Map(flow.actions.map((a) => [a.id, initialState(a, resume[a.id])]));
   const progress: RunProgress = { nodes: [...nodes.values()] };
   setHandler(progressQuery, () => progress);
+  const run = { input, nodes, inbox: new Inbox() };
 
   // An edge is taken when its parent went on (completed, or failed with onFailure "continue")
   // and, for a labelled edge, took that label's path.
@@ -31,7 +33,7 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
     }
     node.startedAt = new Date().toISOString();
     try {
-      node.outcome = await runAction(action, node, input, nodes);
+      node.outcome = await runAction(action, node, run);
       node.state = 'completed';
     } catch (err) {
       if (isCancellation(err)) throw err;
