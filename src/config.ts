@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -17,6 +18,10 @@ const envSchema = z.object({
   TEMPORAL_UI_URL: z.string().url().optional(),
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(3000),
+  SOCKTECH_API_KEYS: z.string().optional(),
+  SOCKTECH_API_KEYS_FILE: z.string().optional(),
+  SOCKTECH_OPEN: flag.optional(),
+  WORKER_METRICS_PORT: port.default(9464),
   FLOWS_DIR: z.string().default('flows'),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Socktech <flows@socktech.local>'),
@@ -41,7 +46,10 @@ export interface TemporalSettings {
 
 export interface Config {
   temporal: TemporalSettings;
-  http: { host: string; port: number };
+  /** `apiKeys` empty: no auth, and the API binds a loopback HOST only, unless `open`. */
+  http: { host: string; port: number; apiKeys: string[]; open: boolean };
+  /** The worker's Prometheus endpoint (the Temporal SDK's own metrics), on HOST. */
+  workerMetricsPort: number;
   flowsDir: string;
   mail: { smtpUrl?: string; from: string; sinkSmtpPort: number; sinkWebPort: number };
   webhook: { baseUrl?: string; receiverPort: number };
@@ -75,7 +83,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
       uiUrl: e.TEMPORAL_UI_URL,
     },
-    http: { host: e.HOST, port: e.PORT },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      apiKeys: apiKeys(e.SOCKTECH_API_KEYS, e.SOCKTECH_API_KEYS_FILE),
+      open: e.SOCKTECH_OPEN ?? false,
+    },
+    workerMetricsPort: e.WORKER_METRICS_PORT,
     flowsDir: e.FLOWS_DIR,
     mail: {
       smtpUrl: e.SMTP_URL,
@@ -86,4 +100,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhook: { baseUrl: e.WEBHOOK_BASE_URL, receiverPort: e.WEBHOOK_RECEIVER_PORT },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** Comma-separated in the variable, one per line in the file; both may be given. */
+function apiKeys(list = '', file?: string): string[] {
+  return [...list.split(','), ...readLines(file)].map((k) => k.trim()).filter(Boolean);
+}
+
+function readLines(file?: string): string[] {
+  if (!file) return [];
+  try {
+    return readFileSync(file, 'utf8').split('\n');
+  } catch (err) {
+    throw new ConfigError(`SOCKTECH_API_KEYS_FILE: ${(err as Error).message}`);
+  }
 }

@@ -1,14 +1,23 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Client } from '@temporalio/client';
 import Koa from 'koa';
+import pino, { type Logger } from 'pino';
 import type { FlowIndex } from '../flows/load';
 import type { Ingest } from '../ingest/ingest';
+import { httpMetrics } from '../metrics/http';
+import { countRuns } from '../metrics/ingest';
+import { requireApiKey } from './auth';
+import { docsRoutes } from './docs';
 import { errors } from './errors';
 import { eventsRoutes } from './events';
 import { flowsRoutes } from './flows';
 import { healthRoutes } from './health';
+import { metricsRoutes } from './metrics';
+import { openapiRoutes } from './openapi';
 import { pageRoutes } from './page';
+import { requestLog } from './requestLog';
 import { runsRoutes } from './runs';
+import { segmentRoutes } from './segment';
 
 export interface AppDeps {
   client: Client;
@@ -17,18 +26,31 @@ export interface AppDeps {
   /** Base URL of the Temporal Web UI, which run details link to. */
   temporalUiUrl?: string;
   logError: (err: unknown) => void;
+  /** One line per request; none when absent. */
+  log?: Logger;
+  /** When any, every /v1 route needs one (see auth.ts). */
+  apiKeys?: string[];
 }
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
+  // Counted once here, so every route that starts runs is counted.
+  deps = { ...deps, ingest: countRuns(deps.ingest) };
+  app.use(requestLog(deps.log ?? pino({ enabled: false })));
+  app.use(httpMetrics);
   app.use(errors(deps.logError));
+  if (deps.apiKeys?.length) app.use(requireApiKey(deps.apiKeys));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   for (const router of [
     healthRoutes(deps.client),
     eventsRoutes(deps.ingest),
+    segmentRoutes(deps.ingest),
     runsRoutes(deps),
     flowsRoutes(deps),
     pageRoutes(),
+    metricsRoutes(),
+    openapiRoutes(),
+    docsRoutes(),
   ]) {
     app.use(router.routes()).use(router.allowedMethods());
   }

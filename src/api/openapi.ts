@@ -1,0 +1,318 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Router from '@koa/router';
+import { z } from 'zod';
+import { eventsBodySchema } from '../ingest/event';
+import {
+  listRunsQuerySchema,
+  runActionReplySchema,
+  runCountsSchema,
+  runDetailSchema,
+  runFilterSchema,
+  runListSchema,
+  runQuerySchema,
+} from '../runs/schemas';
+import { eventsReplySchema, idempotencyKey } from './events';
+import { flowListSchema, flowViewSchema, triggerBodySchema, triggerReplySchema } from './flows';
+import { healthReplySchema } from './health';
+import { batchBodySchema, segmentReplySchema, trackCallSchema } from './segment';
+
+export const errorReplySchema = z.object({
+  error: z.string(),
+  problems: z.array(z.string()).optional().describe('every problem, by field'),
+});
+
+interface Reply {
+  description: string;
+  /** A JSON reply's schema; `type` names any other media type. */
+  schema?: z.ZodType;
+  type?: string;
+}
+
+export interface Operation {
+  method: 'get' | 'post';
+  /** As the router writes it, with `:name` parameters. */
+  path: string;
+  tag: string;
+  summary: string;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: z.ZodType;
+  replies: Record<number, Reply>;
+}
+
+const error = (description: string): Reply => ({ description, schema: errorReplySchema });
+
+/** Every route of the API, with the schemas its handler validates and answers with. */
+export const operations: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/events',
+    tag: 'Events',
+    summary: 'Send one event, or up to 500',
+    headers: z.object({
+      'Idempotency-Key': idempotencyKey.optional().describe("a single event's id"),
+    }),
+    body: eventsBodySchema,
+    replies: {
+      202: {
+        description: 'every flow each event matched, and what happened',
+        schema: eventsReplySchema,
+      },
+      400: error('invalid events: nothing was ingested'),
+      413: error('a body over 1 MB'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/track',
+    tag: 'Segment',
+    summary: 'A Segment track call (HTTP Basic: the key as user name)',
+    body: trackCallSchema,
+    replies: {
+      200: { description: 'taken, as Segment answers', schema: segmentReplySchema },
+      413: error('a call over 32 KB'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/batch',
+    tag: 'Segment',
+    summary: 'A batch of Segment calls: track calls are ingested, others ignored',
+    body: batchBodySchema,
+    replies: {
+      200: { description: 'taken, as Segment answers', schema: segmentReplySchema },
+      400: error('not a batch'),
+      413: error('a batch over 500 KB, or a call in it over 32 KB'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs',
+    tag: 'Runs',
+    summary: 'Runs, running first, newest first',
+    query: listRunsQuerySchema,
+    replies: {
+      200: { description: 'a page of runs', schema: runListSchema },
+      400: error('an invalid filter or page token'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/counts',
+    tag: 'Runs',
+    summary: 'How many runs are running, completed and failed',
+    query: runFilterSchema.omit({ status: true }),
+    replies: {
+      200: { description: 'the counts', schema: runCountsSchema },
+      400: error('an invalid filter'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/:workflowId',
+    tag: 'Runs',
+    summary: 'One run with its timeline',
+    query: runQuerySchema,
+    replies: {
+      200: { description: 'the run', schema: runDetailSchema },
+      404: error('no such run'),
+      503: error("the run's progress query went unanswered"),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/runs/:workflowId/cancel',
+    tag: 'Runs',
+    summary: 'Cancel the latest run',
+    replies: {
+      202: { description: 'cancellation requested', schema: runActionReplySchema },
+      404: error('no such run'),
+      409: error('the run is not running'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/runs/:workflowId/rerun',
+    tag: 'Runs',
+    summary: 'Run a failed run again, skipping the actions it completed',
+    replies: {
+      202: { description: 'the new run', schema: runActionReplySchema },
+      404: error('no such run'),
+      409: error('the run has not failed, or one is running'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/flows',
+    tag: 'Flows',
+    summary: 'Every loaded flow',
+    replies: { 200: { description: 'the flows', schema: flowListSchema } },
+  },
+  {
+    method: 'get',
+    path: '/v1/flows/:id',
+    tag: 'Flows',
+    summary: 'One flow, with its DAG',
+    replies: {
+      200: { description: 'the flow', schema: flowViewSchema },
+      404: error('no such flow'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/flows/:id/trigger',
+    tag: 'Flows',
+    summary: "Send the flow's sample event",
+    body: triggerBodySchema,
+    replies: {
+      202: { description: 'what the event matched', schema: triggerReplySchema },
+      400: error('no email given and the flow has no sample'),
+      404: error('no such flow'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    tag: 'Operations',
+    summary: 'Healthy when Temporal answers too',
+    replies: {
+      200: { description: 'healthy', schema: healthReplySchema },
+      503: { description: 'Temporal does not answer', schema: healthReplySchema },
+    },
+  },
+  ...[
+    ['/', 'text/html'],
+    ['/page.js', 'text/javascript'],
+    ['/page.css', 'text/css'],
+  ].map(([route, type]): Operation => ({
+    method: 'get',
+    path: route,
+    tag: 'Page',
+    summary: 'The front page',
+    replies: { 200: { description: 'a static file', type } },
+  })),
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'Operations',
+    summary: 'Prometheus metrics of the API and of the worker in this process',
+    replies: { 200: { description: 'Prometheus text format', type: 'text/plain' } },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'Operations',
+    summary: 'This document',
+    replies: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    tag: 'Operations',
+    summary: 'This document as a reference page',
+    replies: { 200: { description: 'the page', type: 'text/html' } },
+  },
+  {
+    method: 'get',
+    path: '/docs/:file',
+    tag: 'Operations',
+    summary: "The reference page's script and style sheet",
+    replies: { 200: { description: 'the file', type: 'application/octet-stream' } },
+  },
+];
+
+const v1 = /^\/v1\//;
+
+// An OpenAPI 3.1 document is JSON Schema 2020-12 throughout: no schema needs its own $schema.
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+  delete json.$schema;
+  return json;
+}
+
+function parameters(op: Operation) {
+  const named = [...op.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const from = (where: 'query' | 'header', schema?: z.ZodObject) => {
+    if (!schema) return [];
+    const { properties = {}, required = [] } = jsonSchema(schema, 'input');
+    return Object.entries(properties).map(([name, property]) => ({
+      name,
+      in: where,
+      required: required.includes(name),
+      description: typeof property === 'object' ? property.description : undefined,
+      schema: property,
+    }));
+  };
+  return [...named, ...from('query', op.query), ...from('header', op.headers)];
+}
+
+function operation(op: Operation) {
+  const secured = v1.test(op.path);
+  const replies: Record<number, Reply> = secured
+    ? { ...op.replies, 401: error('no API key, or an unknown one (when keys are set)') }
+    : op.replies;
+  return {
+    tags: [op.tag],
+    summary: op.summary,
+    parameters: parameters(op),
+    ...(secured && { security: [{ bearer: [] }, { basic: [] }] }),
+    ...(op.body && {
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+      },
+    }),
+    responses: Object.fromEntries(
+      Object.entries(replies).map(([status, r]) => [
+        status,
+        {
+          description: r.description,
+          content: r.schema
+            ? { 'application/json': { schema: jsonSchema(r.schema, 'output') } }
+            : { [r.type ?? 'text/plain']: {} },
+        },
+      ]),
+    ),
+  };
+}
+
+export function openapiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const route = op.path.replace(/:(\w+)/g, '{$1}');
+    paths[route] = { ...paths[route], [op.method]: operation(op) };
+  }
+  const { version } = JSON.parse(
+    readFileSync(path.join(__dirname, '../../package.json'), 'utf8'),
+  ) as { version: string };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Socktech',
+      version,
+      description:
+        'Events in, automation flows out. When SOCKTECH_API_KEYS is set, every /v1 route ' +
+        'needs a key; health, metrics, this document and the page stay open.',
+    },
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
+        basic: { type: 'http', scheme: 'basic', description: 'the key as user name, no password' },
+      },
+    },
+  };
+}
+
+export function openapiRoutes(): Router {
+  const document = openapiDocument();
+  return new Router().get('/openapi.json', (ctx) => {
+    ctx.body = document;
+  });
+}

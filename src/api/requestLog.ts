@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Middleware } from 'koa';
+import type { Logger } from 'pino';
+import type { IncomingEvent } from '../ingest/event';
+import { userHash } from '../ingest/identity';
+import type { EventResult } from '../ingest/ingest';
+
+// An incoming id is kept only when it is plain enough to go into a header and a log line.
+const plainId = /^[\w.:+=/-]{1,200}$/;
+
+/**
+ * One line per request, tagged with a request id (the caller's `X-Request-Id`, else a new one,
+ * echoed in the reply). Paths only: a query string may carry an email address.
+ */
+export const requestLog =
+  (log: Logger): Middleware =>
+  async (ctx, next) => {
+    const given = ctx.get('X-Request-Id');
+    const reqId = plainId.test(given) ? given : randomUUID();
+    ctx.set('X-Request-Id', reqId);
+    ctx.state.log = log.child({ reqId });
+    const started = performance.now();
+    await next();
+    const params = (ctx as { params?: Record<string, string> }).params;
+    const workflowIds = params?.workflowId ? [params.workflowId] : (ctx.state.workflowIds ?? []);
+    ctx.state.log.info(
+      {
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        ms: elapsed(started),
+        ...oneOrMany('user', ctx.state.users ?? []),
+        ...oneOrMany('workflowId', workflowIds),
+      },
+      `${ctx.method} ${ctx.path} ${ctx.status}`,
+    );
+  };
+
+/** The request's logger, which tags every line with the request id. */
+export function requestLogger(ctx: Context): Logger {
+  return ctx.state.log;
+}
+
+/** Puts an ingest request's users (hashed, never an email) and runs into its log line. */
+export function noteIngest(ctx: Context, events: IncomingEvent[], results: EventResult[]): void {
+  ctx.state.users = [...new Set(events.map((e) => userHash(e.email)))];
+  ctx.state.workflowIds = results.flatMap((r) =>
+    r.matched.filter((m) => m.outcome !== 'filtered').map((m) => m.workflowId),
+  );
+}
+
+function oneOrMany(name: string, values: string[]): Record<string, string | string[]> {
+  if (values.length === 0) return {};
+  return values.length === 1 ? { [name]: values[0] } : { [`${name}s`]: values };
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 10) / 10;
+}
