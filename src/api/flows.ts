@@ -98,7 +98,9 @@ function flowView(flow: Flow): FlowView {
     version: flow.version,
     reentry: flow.reentry,
     trigger: flow.trigger,
-    sample: flow.sample ?? null,
+    sample: flow.sample
+      ? { event: flow.sample.event, email: flow.sample.email, properties: flow.sample.properties }
+      : null,
     nodes: flow.actions.map(({ id, type }) => ({ id, type })),
     edges: flow.actions.flatMap(({ id, after }) =>
       after.map((text) => ({ ...parseEdge(text), to: id })),

@@ -7,6 +7,7 @@ const POLL_MS = 1000;
 
 const view = {
   status: 'running',
+  filter: {},
   pageTokens: [null],
   page: 0,
   selected: null,
@@ -80,17 +81,25 @@ function statusBadge(run) {
 
 // Runs list
 
+/** The list's filters as query parameters; empty ones left out. */
+function filterParams(extra = {}) {
+  const all = { ...view.filter, ...extra };
+  return new URLSearchParams(Object.entries(all).filter(([, value]) => value));
+}
+
 async function refreshCounts() {
-  const counts = await api('/v1/runs/counts');
+  const counts = await api(`/v1/runs/counts?${filterParams()}`);
   for (const node of document.querySelectorAll('[data-count]')) {
     node.textContent = String(counts[node.dataset.count]);
   }
 }
 
 async function refreshList() {
-  const params = new URLSearchParams({ status: view.status, pageSize: '20' });
-  const token = view.pageTokens[view.page];
-  if (token) params.set('pageToken', token);
+  const params = filterParams({
+    status: view.status,
+    pageSize: '20',
+    pageToken: view.pageTokens[view.page],
+  });
   const { runs, nextPageToken } = await api(`/v1/runs?${params}`);
   view.pageTokens[view.page + 1] = nextPageToken;
   $('older').disabled = !nextPageToken;
@@ -111,8 +120,8 @@ function runRow(run) {
     },
     el('td', {}, run.flowName ?? run.flowId ?? '?'),
     el('td', {}, run.email ?? ''),
-    el('td', {}, formatTime(run.startTime)),
-    el('td', {}, formatDuration(run.startTime, run.closeTime)),
+    el('td', { className: 'nowrap' }, formatTime(run.startTime)),
+    el('td', { className: 'nowrap' }, formatDuration(run.startTime, run.closeTime)),
     el('td', {}, statusBadge(run)),
   );
   const open = () => select({ workflowId: run.workflowId, runId: run.runId });
@@ -121,10 +130,14 @@ function runRow(run) {
   return row;
 }
 
-function showTab(status) {
-  view.status = status;
+function firstPage() {
   view.pageTokens = [null];
   view.page = 0;
+}
+
+function showTab(status) {
+  view.status = status;
+  firstPage();
   for (const tab of document.querySelectorAll('[role=tab]')) {
     tab.setAttribute('aria-selected', String(tab.dataset.status === status));
   }
@@ -194,8 +207,12 @@ function timelineRow(node) {
     el('td', {}, el('code', {}, node.id), el('span', { className: 'type' }, node.type)),
     el('td', {}, badge(node.state)),
     el('td', { className: 'num' }, String(node.attempts)),
-    el('td', {}, formatTime(node.startedAt)),
-    el('td', {}, node.startedAt ? formatDuration(node.startedAt, node.endedAt) : ''),
+    el('td', { className: 'nowrap' }, formatTime(node.startedAt)),
+    el(
+      'td',
+      { className: 'nowrap' },
+      node.startedAt ? formatDuration(node.startedAt, node.endedAt) : '',
+    ),
     el('td', { className: 'details' }, ...details),
   );
 }
@@ -226,8 +243,10 @@ async function act(action) {
 
 async function loadFlows() {
   const { flows } = await api('/v1/flows');
+  const option = (f) => el('option', { value: f.id }, `${f.name} (${f.id})`);
+  $('filter-flow').replaceChildren(el('option', { value: '' }, 'All flows'), ...flows.map(option));
   const select = $('flow');
-  select.replaceChildren(...flows.map((f) => el('option', { value: f.id }, `${f.name} (${f.id})`)));
+  select.replaceChildren(...flows.map(option));
   if (flows.some((f) => f.id === 'quick-demo')) select.value = 'quick-demo';
   const describe = () => {
     const flow = flows.find((f) => f.id === select.value);
@@ -316,6 +335,14 @@ $('newer').addEventListener('click', () => {
   view.page--;
   refresh();
 });
+$('filters').addEventListener('change', () => {
+  const email = $('filter-email');
+  if (!email.checkValidity()) return;
+  view.filter = { flowId: $('filter-flow').value, email: email.value.trim() };
+  firstPage();
+  refresh();
+});
+$('filters').addEventListener('submit', (e) => e.preventDefault());
 $('cancel').addEventListener('click', () => act('cancel'));
 $('rerun').addEventListener('click', () => act('rerun'));
 $('trigger').addEventListener('submit', trigger);

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { HttpError } from '../api/errors';
+import { decodePageToken, encodePageToken } from './pageToken';
 import type { RunCounts, RunFilter, RunList } from './schemas';
 import { runsQuery, statusOfGroup, summarize } from './visibility';
 
@@ -15,31 +15,20 @@ export interface ListRunsRequest extends RunFilter {
  */
 export async function listRuns(client: Client, request: ListRunsRequest): Promise<RunList> {
   const { namespace, loadedDataConverter } = client.options;
-  let response;
-  try {
-    response = await client.workflowService.listWorkflowExecutions({
-      namespace,
-      query: runsQuery(request),
-      pageSize: request.pageSize,
-      nextPageToken: request.pageToken ? Buffer.from(request.pageToken, 'base64url') : undefined,
-    });
-  } catch (err) {
-    // The token is the only part of the request Temporal sees unchecked by us.
-    if (request.pageToken && !isUnavailable(err)) {
-      throw new HttpError(400, `pageToken refused by Temporal: ${(err as Error).message}`);
-    }
-    throw err;
-  }
+  const query = runsQuery(request);
+  const response = await client.workflowService.listWorkflowExecutions({
+    namespace,
+    query,
+    pageSize: request.pageSize,
+    nextPageToken: request.pageToken ? decodePageToken(query, request.pageToken) : undefined,
+  });
   const runs = await Promise.all(
     response.executions.map(async (raw) =>
       summarize(await executionInfoFromRaw(raw, loadedDataConverter, raw, namespace)),
     ),
   );
   const token = response.nextPageToken;
-  return {
-    runs,
-    nextPageToken: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null,
-  };
+  return { runs, nextPageToken: token?.length ? encodePageToken(query, token) : null };
 }
 
 /** How many runs each list holds, in one call. */
@@ -54,11 +43,4 @@ export async function countRuns(
     if (status) counts[status] += count;
   }
   return counts;
-}
-
-// gRPC status codes: the server could not be asked, which says nothing about the token.
-const UNAVAILABLE = [4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */];
-
-function isUnavailable(err: unknown): boolean {
-  return UNAVAILABLE.includes((err as { code?: number }).code ?? -1);
 }
