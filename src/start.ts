@@ -2,12 +2,14 @@ import type { Server } from 'node:http';
 import { Runtime } from '@temporalio/worker';
 import { closeActivities } from './activities';
 import { createApp } from './api/app';
+import { exposure, exposureNote } from './api/auth';
 import { loadConfig } from './config';
 import { startMailSink } from './devservices/mailSink';
 import { startWebhookReceiver } from './devservices/webhookReceiver';
 import { loadFlows } from './flows/load';
 import { createIngest } from './ingest/ingest';
 import { createLogger, temporalLogger } from './log';
+import { workerMetrics } from './metrics/temporal';
 import { clientFor, connect } from './temporal/connection';
 import { startDevServer } from './temporal/devServer';
 import { createWorker } from './worker';
@@ -18,6 +20,7 @@ import { createWorker } from './worker';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const access = exposure(config.http);
   const log = createLogger(config.logLevel, true);
   const closers: Array<() => Promise<unknown> | void> = [];
   const shutdown = async (code: number) => {
@@ -58,8 +61,13 @@ async function main(): Promise<void> {
     urls.push(['Webhook receiver', `${receiver.url}/_requests`]);
   }
 
+  const metrics = workerMetrics(config.http.host, config.workerMetricsPort);
   // Shutdown is ours (closers, in order), not the SDK's default signal handling.
-  Runtime.install({ logger: temporalLogger(log.child({ name: 'worker' }, { level: 'warn' })), shutdownSignals: [] });
+  Runtime.install({
+    logger: temporalLogger(log.child({ name: 'worker' }, { level: 'warn' })),
+    shutdownSignals: [],
+    telemetryOptions: metrics.telemetryOptions,
+  });
   const connection = await connect(config.temporal);
   const worker = await createWorker({
     connection,
@@ -87,6 +95,8 @@ async function main(): Promise<void> {
     flows: () => flows,
     temporalUiUrl: temporalUi,
     logError: (err) => apiLog.error(err),
+    log: apiLog,
+    apiKeys: config.http.apiKeys,
   });
   const server: Server = app.listen(config.http.port, config.http.host);
   await new Promise((resolve) => server.once('listening', resolve));
@@ -96,6 +106,10 @@ async function main(): Promise<void> {
   const rows: [string, string][] = [
     ['Page', `${api}/`],
     ['API', `${api}/v1/events`],
+    ['API access', exposureNote[access]],
+    ['API reference', `${api}/docs`],
+    ['Metrics', `${api}/metrics`],
+    ['Worker metrics', metrics.url],
     ...urls,
     [
       'Temporal',

@@ -4,6 +4,8 @@ import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporal
 import { closeActivities, createActivities, type ActivityDeps } from './activities';
 import { loadConfig, type TemporalSettings } from './config';
 import { createLogger, temporalLogger } from './log';
+import { countActions } from './metrics/actions';
+import { workerMetrics } from './metrics/temporal';
 import { connect } from './temporal/connection';
 
 /** Built by `npm run build`; saves bundling the workflow code at every start in production. */
@@ -30,6 +32,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.temporal.taskQueue,
     ...workflows,
     activities: createActivities(deps.activities),
+    interceptors: { activity: [countActions] },
     ...deps.options,
   });
 }
@@ -38,7 +41,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel).child({ name: 'worker' });
-  Runtime.install({ logger: temporalLogger(log) });
+  const metrics = workerMetrics(config.http.host, config.workerMetricsPort);
+  Runtime.install({ logger: temporalLogger(log), telemetryOptions: metrics.telemetryOptions });
   const connection = await connect(config.temporal);
   const worker = await createWorker({
     connection,
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
       webhookBaseUrl: config.webhook.baseUrl ?? `http://127.0.0.1:${config.webhook.receiverPort}`,
     },
   });
-  log.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  log.info({ taskQueue: config.temporal.taskQueue, metrics: metrics.url }, 'worker polling');
   // Worker.run returns after SIGINT/SIGTERM once in-flight tasks have finished.
   await worker.run();
   closeActivities();

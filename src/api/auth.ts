@@ -38,6 +38,13 @@ export function requireApiKey(keys: string[]): Middleware {
 
 export type Exposure = 'api keys' | 'loopback only' | 'open';
 
+/** For the ready block of `npm start`. */
+export const exposureNote: Record<Exposure, string> = {
+  'api keys': 'an API key is required on /v1 (SOCKTECH_API_KEYS)',
+  'loopback only': 'no API key needed: this machine only (loopback HOST)',
+  open: 'no API key needed, open to all who reach it (SOCKTECH_OPEN=1)',
+};
+
 /** Without keys the API stays on this machine, unless SOCKTECH_OPEN says it is meant to be open. */
 export function exposure(http: Config['http']): Exposure {
   if (http.apiKeys.length) return 'api keys';

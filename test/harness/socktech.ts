@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { WorkerOptions } from '@temporalio/worker';
-import { createApp } from '../../src/api/app';
+import { createApp, type AppDeps } from '../../src/api/app';
 import type { TemporalSettings } from '../../src/config';
 import type { Flow } from '../../src/flows/schema';
 import { buildIndex } from '../../src/flows/load';
@@ -29,6 +29,7 @@ export interface Socktech {
 export async function startSocktech(
   flows: Flow[],
   options: Partial<WorkerOptions> = {},
+  api: Pick<AppDeps, 'apiKeys' | 'log'> = {},
 ): Promise<Socktech> {
   const h = harness();
   const connection = h.env.nativeConnection;
@@ -70,6 +71,7 @@ export async function startSocktech(
     ingest,
     flows: () => index,
     logError: (err) => console.error(err),
+    ...api,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
