@@ -94,13 +94,16 @@ async function refreshCounts() {
   }
 }
 
+function listParams() {
+  const pageToken = view.pageTokens[view.page];
+  return filterParams({ status: view.status, pageSize: '20', pageToken }).toString();
+}
+
 async function refreshList() {
-  const params = filterParams({
-    status: view.status,
-    pageSize: '20',
-    pageToken: view.pageTokens[view.page],
-  });
+  const params = listParams();
   const { runs, nextPageToken } = await api(`/v1/runs?${params}`);
+  // The tab, page or filter changed meanwhile: the refresh that follows shows the new list.
+  if (params !== listParams()) return;
   view.pageTokens[view.page + 1] = nextPageToken;
   $('older').disabled = !nextPageToken;
   $('newer').disabled = view.page === 0;
@@ -133,6 +136,7 @@ function runRow(run) {
 function firstPage() {
   view.pageTokens = [null];
   view.page = 0;
+  $('runs').replaceChildren();
 }
 
 function showTab(status) {
@@ -185,7 +189,7 @@ function renderDetail({ run, event, nodes, failure, progressError, temporalUi })
   );
   const problem = failure ? `Failed at node ${failure.node}: ${failure.message}` : progressError;
   $('failure').textContent = problem ?? '';
-  $('timeline').replaceChildren(...nodes.map(timelineRow));
+  $('timeline').replaceChildren(...nodes.map((node) => timelineRow(node, run)));
   $('event').replaceChildren(
     el('span', { className: 'event-name' }, `${event.name}${event.id ? ` · id ${event.id}` : ''}`),
     '\n',
@@ -193,49 +197,51 @@ function renderDetail({ run, event, nodes, failure, progressError, temporalUi })
   );
 }
 
-function timelineRow(node) {
+/** A node of a closed run that never ended was stopped with the run: it ran until the run closed. */
+function timelineRow(node, run) {
+  const stopped = run.closeTime && node.startedAt && !node.endedAt;
   const details = [];
   if (node.fromEarlierRun) details.push(el('span', { className: 'tag' }, 'from earlier run'));
+  if (stopped) details.push(el('span', { className: 'tag' }, 'stopped when the run ended'));
   if (node.outcome) details.push(el('span', {}, `outcome ${node.outcome}`));
-  if (node.nextAttemptAt)
+  if (node.nextAttemptAt && !stopped) {
     details.push(el('span', {}, `next attempt ${formatTime(node.nextAttemptAt)}`));
+  }
   if (node.lastError) details.push(el('span', { className: 'error' }, node.lastError));
+  const took = node.startedAt ? formatDuration(node.startedAt, node.endedAt ?? run.closeTime) : '';
   return el(
     'tr',
     { 'data-node': node.id },
     el('td', { className: 'num' }, String(node.level)),
-    el('td', {}, el('code', {}, node.id), el('span', { className: 'type' }, node.type)),
-    el('td', {}, badge(node.state)),
-    el('td', { className: 'num' }, String(node.attempts)),
-    el('td', { className: 'nowrap' }, formatTime(node.startedAt)),
     el(
       'td',
       { className: 'nowrap' },
-      node.startedAt ? formatDuration(node.startedAt, node.endedAt) : '',
+      el('code', {}, node.id),
+      el('span', { className: 'type' }, node.type),
     ),
+    el('td', {}, badge(node.state)),
+    el('td', { className: 'num' }, String(node.attempts)),
+    el('td', { className: 'nowrap' }, formatTime(node.startedAt)),
+    el('td', { className: 'nowrap' }, took),
     el('td', { className: 'details' }, ...details),
   );
 }
 
+/** Cancel or rerun the selected run; a rerun is a new run, shown in its place. */
 async function act(action) {
   const { workflowId } = view.selected;
+  const result = $('action-result');
   try {
     const reply = await api(`/v1/runs/${encodeURIComponent(workflowId)}/${action}`, {
       method: 'POST',
     });
-    $('action-result').textContent =
+    select({ workflowId, runId: reply.runId });
+    result.textContent =
       action === 'rerun'
-        ? `Rerun started; it skips ${reply.resumed.length} node(s) completed earlier.`
+        ? `Rerun started as a new run; it skips ${reply.resumed.length} node(s) completed earlier.`
         : 'Cancel requested.';
-    if (action === 'rerun') {
-      select({ workflowId, runId: reply.runId });
-      showTab('running');
-    } else {
-      view.detail = null;
-      refresh();
-    }
   } catch (err) {
-    $('action-result').textContent = err.message;
+    result.textContent = err.message;
   }
 }
 

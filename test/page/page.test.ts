@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadFlows } from '../../src/flows/load';
+import { testFlow } from '../harness/flows';
+import { harness } from '../harness/hooks';
+import { startSocktech, type Socktech } from '../harness/socktech';
+
+const ARTIFACTS = 'test/artifacts';
+
+describe('the front page in Chromium', () => {
+  let socktech: Socktech;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+
+  before(async () => {
+    const quickDemo = (await loadFlows('flows/quick-demo.json')).get('quick-demo')!;
+    const inert = await testFlow({
+      id: 'page-inert',
+      name: 'Inert text',
+      trigger: { event: 'page.inert' },
+      actions: [{ id: 'ping', type: 'webhook', url: `${harness().webhooks.url}/inert` }],
+    });
+    [socktech, browser] = await Promise.all([
+      startSocktech([quickDemo, inert]),
+      chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      }),
+    ]);
+    await mkdir(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await socktech?.stop();
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1320, height: 900 } });
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(socktech.url);
+  });
+  afterEach(async () => {
+    await page.close();
+    assert.deepEqual(errors, [], 'no script errors on the page');
+  });
+
+  /** The row of a run in the list shown, found by its email; waits until it is there. */
+  const runRow = async (email: string) => {
+    const row = page.locator('#runs tr', { hasText: email });
+    await row.waitFor({ timeout: 20_000 });
+    return row;
+  };
+  const showTab = (status: string) => page.click(`[role=tab][data-status=${status}]`);
+
+  it('shows a triggered sample run under Running, then under Completed, with its timeline', async () => {
+    const email = `page-${Date.now()}@example.com`;
+    await page.selectOption('#flow', 'quick-demo');
+    await page.fill('#email', email);
+    await page.click('#trigger button[type=submit]');
+    await page.locator('#trigger-result', { hasText: `Started a run for ${email}` }).waitFor();
+
+    assert.equal(await page.getAttribute('[data-status=running]', 'aria-selected'), 'true');
+    const running = await runRow(email);
+    assert.match(await running.innerText(), /Quick demo/);
+    assert.match(await running.locator('.badge').innerText(), /running/);
+
+    await showTab('completed');
+    const completed = await runRow(email);
+    assert.match(await completed.locator('.badge').innerText(), /completed/);
+    await completed.click();
+    await page.locator('#facts .badge', { hasText: 'completed' }).waitFor();
+    await page.locator('#timeline tr').first().waitFor();
+    const nodes = await page
+      .locator('#timeline tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          (row as HTMLElement).dataset.node,
+          row.querySelector('.badge')?.textContent,
+        ]),
+      );
+    assert.deepEqual(nodes, [
+      ['hello', 'completed'],
+      ['notify', 'completed'],
+      ['pause', 'completed'],
+      ['goodbye', 'completed'],
+    ]);
+    assert.match(await page.innerText('#detail-title'), new RegExp(`Quick demo · ${email}`));
+    assert.ok(Number(await page.innerText('[data-count=completed]')) >= 1);
+
+    await page.screenshot({ path: `${ARTIFACTS}/page-completed-run.png`, fullPage: true });
+  });
+
+  it('renders markup and email-looking strings from an event as inert text', async () => {
+    const email = `inert-${Date.now()}@example.com`;
+    const properties = {
+      name: '<script>window.__pwned = 1</script>',
+      avatar: '<img src=x onerror=alert(1)>',
+      contact: 'Eve <eve@example.com>',
+    };
+    const { body } = await socktech.post('/v1/events', { name: 'page.inert', email, properties });
+    const { workflowId } = body.events[0].matched[0];
+    await socktech.client.workflow.getHandle(workflowId).result();
+
+    await page.selectOption('#filter-flow', 'page-inert');
+    await showTab('completed');
+    await (await runRow(email)).click();
+    const event = page.locator('#event');
+    await event.locator('text=Eve <eve@example.com>').waitFor();
+
+    const text = await event.innerText();
+    for (const value of Object.values(properties)) assert.ok(text.includes(value), value);
+    assert.equal(await event.locator('*').count(), 1, 'only the event name span, no parsed markup');
+    assert.equal(await page.locator('img, script:not([src])').count(), 0);
+    assert.equal(await page.evaluate(() => (window as any).__pwned), undefined);
+    assert.deepEqual(dialogs, []);
+    await page.screenshot({ path: `${ARTIFACTS}/page-inert-text.png`, fullPage: true });
+  });
+});
