@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startWebhookReceiver, type WebhookReceiver } from '../../src/devservices/webhookReceiver';
 import { loadFlows } from '../../src/flows/load';
 import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
@@ -12,11 +13,23 @@ describe('the front page in Chromium', () => {
   let socktech: Socktech;
   let browser: Browser;
   let page: Page;
+  let receiver: WebhookReceiver;
+  let hookStatus = 404;
   const dialogs: string[] = [];
   const errors: string[] = [];
 
   before(async () => {
     const quickDemo = (await loadFlows('flows/quick-demo.json')).get('quick-demo')!;
+    receiver = await startWebhookReceiver({ port: 0, respond: () => hookStatus });
+    const rerun = await testFlow({
+      id: 'page-rerun',
+      name: 'Rerun me',
+      trigger: { event: 'page.rerun' },
+      actions: [
+        { id: 'hello', type: 'sendEmail', subject: 'Hello', body: 'hi' },
+        { id: 'hook', type: 'webhook', url: `${receiver.url}/hook`, after: ['hello'] },
+      ],
+    });
     const inert = await testFlow({
       id: 'page-inert',
       name: 'Inert text',
@@ -24,7 +37,7 @@ describe('the front page in Chromium', () => {
       actions: [{ id: 'ping', type: 'webhook', url: `${harness().webhooks.url}/inert` }],
     });
     [socktech, browser] = await Promise.all([
-      startSocktech([quickDemo, inert]),
+      startSocktech([quickDemo, inert, rerun]),
       chromium.launch({
         executablePath: '/usr/bin/chromium',
         args: [
@@ -42,6 +55,7 @@ describe('the front page in Chromium', () => {
   after(async () => {
     await browser?.close();
     await socktech?.stop();
+    await receiver?.close();
   });
 
   beforeEach(async () => {
@@ -128,5 +142,27 @@ describe('the front page in Chromium', () => {
     assert.equal(await page.evaluate(() => (window as any).__pwned), undefined);
     assert.deepEqual(dialogs, []);
     await page.screenshot({ path: `${ARTIFACTS}/page-inert-text.png`, fullPage: true });
+  });
+
+  it('reruns a failed run from its timeline, skipping the node that completed', async () => {
+    const email = `rerun-${Date.now()}@example.com`;
+    const { body } = await socktech.post('/v1/events', { name: 'page.rerun', email });
+    const { workflowId } = body.events[0].matched[0];
+    await socktech.client.workflow
+      .getHandle(workflowId)
+      .result()
+      .catch(() => undefined);
+
+    await page.selectOption('#filter-flow', 'page-rerun');
+    await showTab('failed');
+    await (await runRow(email)).click();
+    await page.locator('#failure', { hasText: 'Failed at node hook' }).waitFor();
+    hookStatus = 200;
+    await page.click('#rerun');
+    await page.locator('#action-result', { hasText: 'Rerun started as a new run' }).waitFor();
+    await page.locator('#facts .badge', { hasText: 'completed' }).waitFor();
+    assert.equal(await page.innerText('[data-node=hello] .tag'), 'from earlier run');
+    assert.equal(await page.innerText('[data-node=hook] .badge'), 'completed');
+    assert.equal(await page.isVisible('#rerun'), false);
   });
 });
