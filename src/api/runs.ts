@@ -1,16 +1,10 @@
 import Router from '@koa/router';
-import type { Client } from '@temporalio/client';
 import { cancelRun } from '../runs/cancel';
-import { runDetail } from '../runs/detail';
+import { runDetail, type RunsDeps } from '../runs/detail';
 import { countRuns, listRuns } from '../runs/list';
 import { rerunRun } from '../runs/rerun';
-import { listRunsQuerySchema, runFilterSchema, runQuerySchema } from '../runs/schemas';
+import { listRunsQuerySchema, runCountsQuerySchema, runQuerySchema } from '../runs/schemas';
 import { parseOr400 } from './errors';
-
-export interface RunsDeps {
-  client: Client;
-  temporalUiUrl?: string;
-}
 
 /** Runs as Temporal sees them: visibility for lists, describe and the progress query for one. */
 export function runsRoutes(deps: RunsDeps): Router {
@@ -20,8 +14,7 @@ export function runsRoutes(deps: RunsDeps): Router {
       ctx.body = await listRuns(client, parseOr400(listRunsQuerySchema, ctx.query, 'query'));
     })
     .get('/counts', async (ctx) => {
-      const filter = parseOr400(runFilterSchema.omit({ status: true }), ctx.query, 'query');
-      ctx.body = await countRuns(client, filter);
+      ctx.body = await countRuns(client, parseOr400(runCountsQuerySchema, ctx.query, 'query'));
     })
     .get('/:workflowId', async (ctx) => {
       const { runId } = parseOr400(runQuerySchema, ctx.query, 'query');

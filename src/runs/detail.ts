@@ -7,7 +7,7 @@ import { runInput } from './input';
 import type { RunDetail, TimelineNode } from './schemas';
 import { summarize } from './visibility';
 
-export interface DetailDeps {
+export interface RunsDeps {
   client: Client;
   /** Base URL of the Temporal Web UI; no links without it. */
   temporalUiUrl?: string;
@@ -15,7 +15,7 @@ export interface DetailDeps {
 
 /** A run with its nodes in breadth-first order, as the flow it was started with lays them out. */
 export async function runDetail(
-  { client, temporalUiUrl }: DetailDeps,
+  { client, temporalUiUrl }: RunsDeps,
   workflowId: string,
   runId?: string,
 ): Promise<RunDetail> {

@@ -1,5 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
 import { HttpError } from '../api/errors';
+import { EVENT, FLOW_ID, FLOW_VERSION, USER } from '../temporal/searchAttributes';
 import { describeRun, queryProgress } from './fetch';
 import { runInput } from './input';
 import type { RunActionReply } from './schemas';
@@ -34,7 +36,7 @@ export async function rerunRun(client: Client, workflowId: string): Promise<RunA
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',
       memo: description.memo,
-      typedSearchAttributes: description.typedSearchAttributes,
+      typedSearchAttributes: socktechAttributes(description.typedSearchAttributes),
     });
     return { workflowId, runId: handle.firstExecutionRunId, resumed: completed.map((n) => n.id) };
   } catch (err) {
@@ -43,4 +45,12 @@ export async function rerunRun(client: Client, workflowId: string): Promise<RunA
     }
     throw err;
   }
+}
+
+/** Ours only: what the SDK set on the failed run (such as TemporalChangeVersion) was about it. */
+function socktechAttributes(attributes: TypedSearchAttributes): SearchAttributePair[] {
+  return [FLOW_ID, FLOW_VERSION, USER, EVENT].flatMap((key) => {
+    const value = attributes.get(key);
+    return value === undefined ? [] : [{ key, value }];
+  });
 }

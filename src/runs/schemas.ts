@@ -22,6 +22,8 @@ export const runFilterSchema = z.strictObject({
 });
 export type RunFilter = z.infer<typeof runFilterSchema>;
 
+export const runCountsQuerySchema = runFilterSchema.omit({ status: true });
+
 export const listRunsQuerySchema = runFilterSchema.extend({
   pageToken: z
     .string()

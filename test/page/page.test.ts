@@ -102,7 +102,7 @@ describe('the front page in Chromium', () => {
       .locator('#timeline tr')
       .evaluateAll((rows) =>
         rows.map((row) => [
-          (row as HTMLElement).dataset.node,
+          row.getAttribute('data-node'),
           row.querySelector('.badge')?.textContent,
         ]),
       );
@@ -139,7 +139,7 @@ describe('the front page in Chromium', () => {
     for (const value of Object.values(properties)) assert.ok(text.includes(value), value);
     assert.equal(await event.locator('*').count(), 1, 'only the event name span, no parsed markup');
     assert.equal(await page.locator('img, script:not([src])').count(), 0);
-    assert.equal(await page.evaluate(() => (window as any).__pwned), undefined);
+    assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
     assert.deepEqual(dialogs, []);
     await page.screenshot({ path: `${ARTIFACTS}/page-inert-text.png`, fullPage: true });
   });
