@@ -3,8 +3,8 @@ import path from 'node:path';
 import Router from '@koa/router';
 
 const swaggerUi = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-const assets = new Map([
-  ['swagger-ui-bundle.js', 'application/javascript'],
+export const assets = new Map([
+  ['swagger-ui-bundle.js', 'text/javascript'],
   ['swagger-ui.css', 'text/css'],
 ]);
 
@@ -28,16 +28,16 @@ const page = `<!doctype html>
 
 /** The API reference: Swagger UI reading /openapi.json. */
 export function docsRoutes(): Router {
-  return new Router()
-    .get('/docs', (ctx) => {
-      ctx.type = 'html';
-      ctx.body = page;
-    })
-    .get('/docs/:file', (ctx) => {
-      const type = assets.get(ctx.params.file);
-      if (!type) return;
+  const router = new Router().get('/docs', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = page;
+  });
+  for (const [file, type] of assets) {
+    router.get(`/docs/${file}`, (ctx) => {
       ctx.type = type;
       ctx.set('Cache-Control', 'public, max-age=86400');
-      ctx.body = createReadStream(path.join(swaggerUi, ctx.params.file));
+      ctx.body = createReadStream(path.join(swaggerUi, file));
     });
+  }
+  return router;
 }

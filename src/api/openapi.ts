@@ -12,6 +12,7 @@ import {
   runListSchema,
   runQuerySchema,
 } from '../runs/schemas';
+import { assets } from './docs';
 import { eventsReplySchema, idempotencyKey } from './events';
 import { flowListSchema, flowViewSchema, triggerBodySchema, triggerReplySchema } from './flows';
 import { healthReplySchema } from './health';
@@ -213,13 +214,13 @@ export const operations: Operation[] = [
     summary: 'This document as a reference page',
     replies: { 200: { description: 'the page', type: 'text/html' } },
   },
-  {
+  ...[...assets].map(([file, type]): Operation => ({
     method: 'get',
-    path: '/docs/:file',
+    path: `/docs/${file}`,
     tag: 'Operations',
-    summary: "The reference page's script and style sheet",
-    replies: { 200: { description: 'the file', type: 'application/octet-stream' } },
-  },
+    summary: 'Part of the reference page',
+    replies: { 200: { description: 'the file', type } },
+  })),
 ];
 
 const v1 = /^\/v1\//;

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import type Router from '@koa/router';
+import type { Client } from '@temporalio/client';
+import { createApp } from '../../src/api/app';
+import { errorReplySchema, openapiDocument, operations } from '../../src/api/openapi';
+import { buildIndex } from '../../src/flows/load';
+import { testFlow } from '../harness/flows';
+import { harness } from '../harness/hooks';
+import { startSocktech, type Socktech } from '../harness/socktech';
+
+const key = 'openapi-key';
+
+/** `GET /v1/runs/{workflowId}`, as the document writes it. */
+function routesOfTheApp(): string[] {
+  const app = createApp({
+    client: {} as Client,
+    ingest: async () => [],
+    flows: () => buildIndex([]),
+    logError: () => {},
+  });
+  const layers = app.middleware.flatMap((m) => (m as { router?: Router }).router?.stack ?? []);
+  return layers.flatMap((layer) =>
+    layer.methods
+      .filter((method) => method !== 'HEAD')
+      .map((method) => `${method} ${openapiPath(String(layer.path))}`),
+  );
+}
+
+function openapiPath(route: string): string {
+  return route.replace(/(.)\/$/, '$1').replace(/:(\w+)/g, '{$1}');
+}
+
+describe('/openapi.json', () => {
+  it('documents every route of the app, and no route that is not there', () => {
+    const routes = routesOfTheApp();
+    const documented = Object.entries(openapiDocument().paths).flatMap(([route, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`),
+    );
+    assert.ok(routes.length >= 20, `found ${routes.length} routes`);
+    assert.deepEqual([...routes].sort(), [...documented].sort());
+  });
+
+  describe('real replies match their documented schemas', () => {
+    let socktech: Socktech;
+    const checked = new Set<string>();
+
+    before(async () => {
+      const flow = await testFlow({
+        id: 'documented',
+        name: 'Documented',
+        trigger: { event: 'documented' },
+        sample: { email: 'sample@example.com' },
+        actions: [{ id: 'hook', type: 'webhook', url: `${harness().webhooks.url}/documented` }],
+      });
+      socktech = await startSocktech([flow], {}, { apiKeys: [key] });
+    });
+    after(() => socktech.stop());
+
+    /** Calls the API and checks the reply against what the document says of its status. */
+    async function call(
+      status: number,
+      method: 'GET' | 'POST',
+      route: string,
+      path = route,
+      body?: unknown,
+      headers: Record<string, string> = { authorization: `Bearer ${key}` },
+    ): Promise<any> {
+      const res = await fetch(socktech.url + path, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      assert.equal(res.status, status, `${method} ${path}`);
+      const op = operations.find((o) => o.method === method.toLowerCase() && o.path === route);
+      assert.ok(op, `${method} ${route} is documented`);
+      const reply =
+        op.replies[res.status] ??
+        (res.status === 401 && route.startsWith('/v1/') ? { schema: errorReplySchema } : undefined);
+      assert.ok(reply, `${method} ${path} answered ${res.status}, which is not documented`);
+      checked.add(`${method} ${route}`);
+      if (!reply.schema) {
+        assert.ok(res.headers.get('content-type')?.startsWith(reply.type ?? ''));
+        return res.text();
+      }
+      const json = await res.json();
+      const parsed = reply.schema.safeParse(json);
+      assert.ok(parsed.success, `${method} ${path} ${res.status}: ${parsed.error?.message}`);
+      return json;
+    }
+
+    it('for every documented operation', async () => {
+      const event = { name: 'documented', email: 'documented@example.com' };
+      const sent = await call(202, 'POST', '/v1/events', '/v1/events', event);
+      const { workflowId } = sent.events[0].matched[0];
+      await socktech.client.workflow.getHandle(workflowId).result();
+      await call(400, 'POST', '/v1/events', '/v1/events', { name: '' });
+      await call(401, 'POST', '/v1/events', '/v1/events', event, {});
+
+      const track = { type: 'track', event: 'documented', userId: 'u', properties: {} };
+      await call(200, 'POST', '/v1/track', '/v1/track', track, {
+        authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`,
+      });
+      await call(200, 'POST', '/v1/batch', '/v1/batch', { batch: [track] });
+      await call(400, 'POST', '/v1/batch', '/v1/batch', { batch: 'no' });
+
+      await call(200, 'GET', '/v1/runs', '/v1/runs?flowId=documented');
+      await call(200, 'GET', '/v1/runs/counts', '/v1/runs/counts?flowId=documented');
+      await call(200, 'GET', '/v1/runs/:workflowId', `/v1/runs/${workflowId}`);
+      await call(404, 'GET', '/v1/runs/:workflowId', '/v1/runs/no-such-run');
+      await call(409, 'POST', '/v1/runs/:workflowId/cancel', `/v1/runs/${workflowId}/cancel`);
+      await call(409, 'POST', '/v1/runs/:workflowId/rerun', `/v1/runs/${workflowId}/rerun`);
+
+      await call(200, 'GET', '/v1/flows');
+      await call(200, 'GET', '/v1/flows/:id', '/v1/flows/documented');
+      await call(404, 'GET', '/v1/flows/:id', '/v1/flows/nope');
+      await call(202, 'POST', '/v1/flows/:id/trigger', '/v1/flows/documented/trigger', {});
+
+      for (const op of operations.filter((o) => o.method === 'get' && !o.path.includes(':'))) {
+        if (!op.path.startsWith('/v1/')) await call(200, 'GET', op.path);
+      }
+
+      const unchecked = operations
+        .map((o) => `${o.method.toUpperCase()} ${o.path}`)
+        .filter((o) => !checked.has(o));
+      assert.deepEqual(unchecked, []);
+    });
+  });
+});
