@@ -197,13 +197,16 @@ function renderDetail({ run, event, nodes, failure, progressError, temporalUi })
   );
 }
 
-/** A node of a closed run that never ended was stopped with the run: it ran until the run closed. */
+/** One node. A node of a closed run that never ended was stopped with the run. */
 function timelineRow(node, run) {
   const stopped = run.closeTime && node.startedAt && !node.endedAt;
   const details = [];
   if (node.fromEarlierRun) details.push(el('span', { className: 'tag' }, 'from earlier run'));
   if (stopped) details.push(el('span', { className: 'tag' }, 'stopped when the run ended'));
   if (node.outcome) details.push(el('span', {}, `outcome ${node.outcome}`));
+  if (node.properties) {
+    details.push(el('span', {}, `received ${JSON.stringify(node.properties)}`));
+  }
   if (node.nextAttemptAt && !stopped) {
     details.push(el('span', {}, `next attempt ${formatTime(node.nextAttemptAt)}`));
   }
