@@ -1,0 +1,39 @@
+// The baseline: what a Temporal user would write by hand for the bench flows, with the same
+// activities and the same activity settings as Socktech's interpreter (local, one attempt).
+import { proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../../src/activities';
+import type { TemplateContext } from '../../src/templates';
+import { FLOW_TEMPLATES as t, SLEEP_MS } from '../templates';
+
+const { sendEmail, callWebhook } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 1 },
+});
+
+export interface BaselineInput {
+  email: string;
+  properties: Record<string, unknown>;
+}
+
+/** email1 → email2, and the webhook beside email1. */
+export async function threeActions(input: BaselineInput): Promise<void> {
+  const { workflowId } = workflowInfo();
+  const context: TemplateContext = {
+    user: { email: input.email },
+    event: { name: 'bench.flow', properties: input.properties },
+    properties: input.properties,
+    flow: { id: 'baseline', name: 'Baseline', version: '1' },
+    nodes: {},
+  };
+  const emails = async () => {
+    await sendEmail({ workflowId, nodeId: 'email1', ...t.email1, context });
+    await sendEmail({ workflowId, nodeId: 'email2', ...t.email2, context });
+  };
+  const hook = callWebhook({ workflowId, nodeId: 'hook', ...t.hook, context });
+  await Promise.all([emails(), hook]);
+}
+
+/** Waits a day: what the ingest benchmark starts, so that it measures starting, not running. */
+export async function sleeper(_input: BaselineInput): Promise<void> {
+  await sleep(SLEEP_MS);
+}

@@ -1,0 +1,24 @@
+import { fork, type ChildProcess } from 'node:child_process';
+
+/** Runs a bench script in a child process with an IPC channel; resolves with its first message. */
+export function forkScript<T>(
+  script: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<{ child: ChildProcess; first: T }> {
+  // Explicit, so that it works under mocha (tsx/cjs) as well as under the tsx CLI.
+  const child = fork(script, args, { execArgv: ['--import', 'tsx', ...nodeArgs] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (first) => resolve({ child, first: first as T }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+/** Disconnects (the child's signal to close) and waits for it to exit. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.disconnect();
+  });
+}

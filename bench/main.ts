@@ -1,0 +1,56 @@
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { closeActivities } from '../src/activities';
+import { bundleWorkflows } from './bundles';
+import { forkScript, stopChild } from './child';
+import { benchFlows } from './flows';
+import { progressBar } from './progress';
+import { resultsJson, writeResults } from './results';
+import { measure } from './run';
+import { startServer } from './server';
+import type { SinkUrls } from './sinks';
+import { FULL, QUICK, steps } from './sizes';
+import { startStack } from './stack';
+import { report } from './table';
+
+/** `npm run bench [-- --quick]`: Socktech and raw Temporal side by side on one dev server. */
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const sizes = quick ? QUICK : FULL;
+  const startedAt = new Date();
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+  });
+
+  process.stderr.write('starting a dev server and the sinks, bundling the workflows…\n');
+  const [server, sinks, bundles, flows] = await Promise.all([
+    startServer(),
+    forkScript<SinkUrls>(path.join(__dirname, 'sinks.ts')),
+    bundleWorkflows(),
+    benchFlows(sizes.dagNodes),
+  ]);
+  const stack = await startStack({ address: server.address, ...sinks.first }, bundles, flows);
+  try {
+    const measured = await measure(stack, bundles, sizes, progressBar(steps(sizes)));
+    const results = await resultsJson(stack.client, { startedAt, quick, sizes }, measured);
+    const file = writeResults(results);
+    const what = quick ? 'quick run' : 'full run';
+    process.stdout.write(
+      `\nSocktech vs raw Temporal, one dev server, ${cpus().length} cores, ${what} in ` +
+        `${results.durationS} s; median (min–max) of ${sizes.reps} repetitions\n\n` +
+        `${report(measured)}\n\nall figures: ${path.relative(process.cwd(), file)}\n`,
+    );
+  } finally {
+    await stack.stop();
+    closeActivities();
+    await stopChild(sinks.child);
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Measurements } from './run';
+import { devServerFlags } from './server';
+import { WORKER_OPTIONS } from './settings';
+import type { Sizes } from './sizes';
+
+const RESULTS = path.resolve(__dirname, 'results');
+
+export interface RunInfo {
+  startedAt: Date;
+  quick: boolean;
+  sizes: Sizes;
+}
+
+/** The full figures, with the top-level numbers the issue asks for first. */
+export async function resultsJson(client: Client, info: RunInfo, m: Measurements) {
+  const { serverVersion } = await client.workflowService.getSystemInfo({});
+  return {
+    flowThroughputRatio: m.throughput.ratio,
+    ingestRatio: Math.min(m.ingest.single.ratio, m.ingest.batch.ratio),
+    reactionP50Ms: m.reaction.socktech.p50.median,
+    reactionP99Ms: m.reaction.socktech.p99.median,
+    startedAt: info.startedAt.toISOString(),
+    durationS: Math.round((Date.now() - info.startedAt.getTime()) / 1000),
+    quick: info.quick,
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 1024 ** 3),
+      node: process.version,
+    },
+    server: { version: serverVersion, settings: devServerFlags() },
+    workerOptions: { ...WORKER_OPTIONS, note: 'both sides alike; unset options are SDK defaults' },
+    sizes: info.sizes,
+    ...m,
+  };
+}
+
+/** Writes a file per run, and the same as latest.json; returns the run's file. */
+export function writeResults(results: { startedAt: string }): string {
+  mkdirSync(RESULTS, { recursive: true });
+  const text = JSON.stringify(results, null, 2) + '\n';
+  const file = path.join(RESULTS, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, text);
+  writeFileSync(path.join(RESULTS, 'latest.json'), text);
+  return file;
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { EventResult } from '../src/ingest/ingest';
+import { FLOW_EVENT, SLEEP_EVENT } from './flows';
+
+export type SideName = 'baseline' | 'socktech';
+/** `flow`: the three actions; `sleep`: a run that waits a day (to measure starting alone). */
+export type Kind = 'flow' | 'sleep';
+
+export interface Side {
+  name: SideName;
+  /** Starts one run per address; resolves once all are accepted, with their workflow IDs. */
+  start(kind: Kind, emails: string[]): Promise<string[]>;
+}
+
+export const SIDES: readonly SideName[] = ['baseline', 'socktech'];
+
+/** Raw Temporal: one `workflow.start` per run, all of a batch at once, eager like Socktech. */
+export function baselineSide(client: Client, taskQueue: string): Side {
+  const workflow = { flow: 'threeActions', sleep: 'sleeper' } as const;
+  return {
+    name: 'baseline',
+    start: (kind, emails) =>
+      Promise.all(
+        emails.map(async (email) => {
+          const handle = await client.workflow.start(workflow[kind], {
+            taskQueue,
+            workflowId: `${workflow[kind]}-${randomUUID()}`,
+            args: [{ email, properties: { name: 'Ada' } }],
+            requestEagerStart: true,
+          });
+          return handle.workflowId;
+        }),
+      ),
+  };
+}
+
+/** Socktech: one POST /v1/events per batch; a batch of one is sent as a single event. */
+export function socktechSide(apiUrl: string): Side {
+  const event = { flow: FLOW_EVENT, sleep: SLEEP_EVENT };
+  return {
+    name: 'socktech',
+    start: (kind, emails) => postEvents(apiUrl, event[kind], emails),
+  };
+}
+
+export async function postEvents(
+  apiUrl: string,
+  name: string,
+  emails: string[],
+): Promise<string[]> {
+  const events = emails.map((email) => ({ name, email, properties: { name: 'Ada' } }));
+  const res = await fetch(`${apiUrl}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(events.length === 1 ? events[0] : events),
+  });
+  if (res.status !== 202) throw new Error(`POST /v1/events: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { events: EventResult[] };
+  return body.events.map(({ matched }) => {
+    if (matched.length !== 1 || matched[0].outcome !== 'started') {
+      throw new Error(`expected one started run, got ${JSON.stringify(matched)}`);
+    }
+    return matched[0].workflowId;
+  });
+}

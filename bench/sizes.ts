@@ -1,0 +1,68 @@
+/** How much each part measures; `--quick` is a smoke run. */
+export interface Sizes {
+  /** Repetitions of every point. */
+  reps: number;
+  /** Runs started before counting, on each side. */
+  warmup: number;
+  /** Flow throughput: runs per repetition, sent as batches of `batch`, `inFlight` at a time. */
+  throughput: { runs: number; batch: number; inFlight: number };
+  /**
+   * Ingest: closed-loop for `seconds`, then open-loop for `rateSeconds` at `maxRate` events/s,
+   * or at half what the baseline accepted if less: past capacity, latency only measures a queue.
+   */
+  ingest: {
+    seconds: number;
+    batch: number;
+    singleInFlight: number;
+    batchInFlight: number;
+    maxRate: number;
+    rateSeconds: number;
+  };
+  /** Reaction time: runs, one at a time, per repetition. */
+  reactionSamples: number;
+  dagNodes: number[];
+  matchFlows: number[];
+  asleepRuns: number[];
+}
+
+export const FULL: Sizes = {
+  reps: 3,
+  warmup: 100,
+  throughput: { runs: 500, batch: 100, inFlight: 2 },
+  ingest: {
+    seconds: 4,
+    batch: 100,
+    singleInFlight: 16,
+    batchInFlight: 2,
+    maxRate: 200,
+    rateSeconds: 5,
+  },
+  reactionSamples: 100,
+  dagNodes: [10, 100, 500],
+  matchFlows: [1, 100, 10_000],
+  asleepRuns: [0, 1_000, 10_000],
+};
+
+export const QUICK: Sizes = {
+  reps: 3,
+  warmup: 20,
+  throughput: { runs: 60, batch: 20, inFlight: 2 },
+  ingest: {
+    seconds: 1,
+    batch: 20,
+    singleInFlight: 8,
+    batchInFlight: 2,
+    maxRate: 200,
+    rateSeconds: 1,
+  },
+  reactionSamples: 15,
+  dagNodes: [10, 30],
+  matchFlows: [1, 100, 1_000],
+  asleepRuns: [0, 50, 300],
+};
+
+/** Progress steps: one per measured point and side, and per repetition. */
+export function steps(s: Sizes): number {
+  const perRep = 2 /* throughput */ + 6 /* ingest */ + 2 /* reaction */ + s.dagNodes.length;
+  return 2 /* warm-up */ + s.reps * perRep + s.matchFlows.length + s.asleepRuns.length;
+}
