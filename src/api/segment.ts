@@ -28,6 +28,7 @@ export const trackCallSchema = z
   })
   .refine((c) => c.userId !== undefined || c.anonymousId !== undefined, {
     message: 'userId or anonymousId is required',
+    path: ['userId'],
   })
   .describe(
     'The email is context.traits.email, else properties.email, else traits.email. ' +
