@@ -41,7 +41,7 @@ describe('the sample flows', () => {
   it('load, each with a sample', () => {
     assert.deepEqual(
       flows.map((f) => f.id),
-      ['quick-demo', 'trial-ending', 'welcome'],
+      ['abandoned-cart', 'quick-demo', 'trial-ending', 'welcome'],
     );
     for (const flow of flows) assert.ok(flow.sample, `${flow.id} has a sample`);
   });
@@ -193,7 +193,7 @@ describe('npm run flows:check', () => {
     assert.equal(
       stderr,
       [
-        `${join(dir, 'a.json')}: action "x": type: unknown type "nope" (known: sendEmail, delay, webhook)`,
+        `${join(dir, 'a.json')}: action "x": type: unknown type "nope" (known: sendEmail, delay, webhook, waitForEvent, branch)`,
         `${join(dir, 'a.json')}: action "x": unknown parent "zz"`,
         '',
       ].join('\n'),

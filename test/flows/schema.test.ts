@@ -92,6 +92,7 @@ describe('validateFlow', () => {
         event: 'user.signed_up',
         email: 'demo@example.com',
         properties: { name: 'Ada', plan: 'pro' },
+        received: {},
       },
       actions: [
         {
@@ -157,7 +158,13 @@ describe('validateFlow', () => {
   });
 
   it('keeps a labelled edge only when the label is an outcome of the parent type', async () => {
-    assert.deepEqual(OUTCOMES, { sendEmail: [], delay: [], webhook: [] });
+    assert.deepEqual(OUTCOMES, {
+      sendEmail: [],
+      delay: [],
+      webhook: [],
+      waitForEvent: ['received', 'timedOut'],
+      branch: ['true', 'false'],
+    });
     const problems = await problemsOf(changed((_, a) => (a[0].after = ['wait:timedOut'])));
     assert.deepEqual(
       problems.map((p) => p.message),
@@ -174,7 +181,7 @@ describe('validateFlow', () => {
       'unknown type',
       (_, a) => (a[3].type = 'teleport'),
       'hook',
-      'type: unknown type "teleport" (known: sendEmail, delay, webhook)',
+      'type: unknown type "teleport" (known: sendEmail, delay, webhook, waitForEvent, branch)',
     ],
     ['missing type', (_, a) => delete a[3].type, 'hook', 'missing field "type"'],
     [
@@ -331,7 +338,7 @@ describe('validateFlow', () => {
         'c',
         'body: template reads unknown variable "secrets" (known roots: user, event, properties, flow, nodes)',
       ],
-      ['d', 'type: unknown type "teleport" (known: sendEmail, delay, webhook)'],
+      ['d', 'type: unknown type "teleport" (known: sendEmail, delay, webhook, waitForEvent, branch)'],
       ['d', 'duplicate id "d"'],
       ['a', 'unknown parent "zz"'],
       ['c', 'cycle: c → b → c'],
