@@ -186,6 +186,7 @@ export const operations: Operation[] = [
     ['/', 'text/html'],
     ['/page.js', 'text/javascript'],
     ['/page.css', 'text/css'],
+    ['/auth.js', 'text/javascript'],
   ].map(([route, type]): Operation => ({
     method: 'get',
     path: route,

@@ -9,6 +9,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/page.js': { file: 'page.js', type: 'text/javascript; charset=utf-8' },
   '/page.css': { file: 'page.css', type: 'text/css; charset=utf-8' },
+  '/auth.js': { file: 'auth.js', type: 'text/javascript; charset=utf-8' },
 };
 
 // The page renders event data as text; this policy also refuses any script but its own.
@@ -21,7 +22,7 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The front page: three static files, read on each request so an edit shows on reload. */
+/** The front page: its static files, read on each request so an edit shows on reload. */
 export function pageRoutes(): Router {
   const router = new Router();
   for (const [route, { file, type }] of Object.entries(FILES)) {
