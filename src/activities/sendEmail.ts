@@ -22,6 +22,8 @@ export interface SendEmailResult {
   messageId: string;
   /** When the activity began, the start of the reaction time the benchmarks measure. */
   startedAt: number;
+  /** Date.now() when it ended: the node's time in the run's timeline, live and replayed alike. */
+  finishedAt: number;
 }
 
 export interface MailDeps {
@@ -53,7 +55,7 @@ export async function sendEmail(deps: MailDeps, input: SendEmailInput): Promise<
   } catch (err) {
     throw smtpFailure(err as NodemailerError, deps.smtpUrl);
   }
-  return { messageId, startedAt };
+  return { messageId, startedAt, finishedAt: Date.now() };
 }
 
 /** The same node of the same run always gets the same id, so a re-sent duplicate is recognisable. */

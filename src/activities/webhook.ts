@@ -21,6 +21,8 @@ export interface WebhookResult {
   status: number;
   /** When the activity began, the start of the reaction time the benchmarks measure. */
   startedAt: number;
+  /** Date.now() when it ended: the node's time in the run's timeline, live and replayed alike. */
+  finishedAt: number;
 }
 
 export interface WebhookDeps {
@@ -51,7 +53,7 @@ export async function callWebhook(deps: WebhookDeps, input: WebhookInput): Promi
   // Only the status matters; dropping the body frees the connection for the next call.
   await response.body?.cancel();
   if (!response.ok) throw statusFailure(response, target);
-  return { status: response.status, startedAt };
+  return { status: response.status, startedAt, finishedAt: Date.now() };
 }
 
 function resolveUrl(rendered: string, baseUrl: string): URL {

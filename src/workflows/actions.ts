@@ -60,8 +60,7 @@ export async function runAction(
       return 'received';
     }
     case 'branch': {
-      const tested =
-        action.on === ROOT ? input.event.properties : nodes.get(action.on)?.properties;
+      const tested = action.on === ROOT ? input.event.properties : nodes.get(action.on)?.properties;
       return matchesWhere(action.where, tested ?? {}) ? 'true' : 'false';
     }
   }

@@ -41,7 +41,7 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
       node.lastError ??= err instanceof Error ? err.message : String(err);
       if (action.onFailure === 'fail') throw failRun(progress, node);
     } finally {
-      node.endedAt = new Date().toISOString();
+      node.endedAt ??= new Date().toISOString();
     }
   };
 

@@ -2,6 +2,12 @@ import { ActivityFailure, ApplicationFailure, isCancellation, sleep } from '@tem
 import type { RetryPolicy } from '../flows/schema';
 import type { NodeState } from './definitions';
 
+/** Runs recorded before activities reported their times replay without them. */
+interface ActivityTimes {
+  startedAt?: number;
+  finishedAt?: number;
+}
+
 /**
  * Runs `attempt` until it succeeds, with exponential back-off on a durable timer.
  *
@@ -10,7 +16,7 @@ import type { NodeState } from './definitions';
  * attempt count and last error in the node's state shows them in the run's progress query,
  * where Temporal would otherwise hide a local activity's retries inside the worker.
  */
-export async function withRetries<T>(
+export async function withRetries<T extends ActivityTimes>(
   node: NodeState,
   policy: RetryPolicy,
   attempt: () => Promise<T>,
@@ -20,7 +26,12 @@ export async function withRetries<T>(
     node.state = 'running';
     node.nextAttemptAt = undefined;
     try {
-      return await attempt();
+      const result = await attempt();
+      // The activity's own clock: workflow time around a local activity differs between the
+      // live run and a replay, and a closed run's timeline is drawn from a replay.
+      if (node.attempts === 1 && result.startedAt) node.startedAt = iso(result.startedAt);
+      if (result.finishedAt) node.endedAt = iso(result.finishedAt);
+      return result;
     } catch (err) {
       if (isCancellation(err)) throw err;
       const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
@@ -38,3 +49,5 @@ export async function withRetries<T>(
     }
   }
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
