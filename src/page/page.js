@@ -223,7 +223,8 @@ function timelineRow(node, run) {
       el('span', { className: 'type' }, node.type),
     ),
     el('td', {}, badge(node.state)),
-    el('td', { className: 'num' }, String(node.attempts)),
+    // Only emails and webhooks make attempts; a wait, delay or branch has none to count.
+    el('td', { className: 'num' }, node.attempts > 0 ? String(node.attempts) : '–'),
     el('td', { className: 'nowrap' }, formatTime(node.startedAt)),
     el('td', { className: 'nowrap' }, took),
     el('td', { className: 'details' }, ...details),

@@ -19,7 +19,16 @@ describe('the front page in Chromium', () => {
   const errors: string[] = [];
 
   before(async () => {
-    const quickDemo = (await loadFlows('flows/quick-demo.json')).get('quick-demo')!;
+    const samples = await loadFlows(['flows/quick-demo.json', 'flows/abandoned-cart.json']);
+    const quickDemo = samples.get('quick-demo')!;
+    const sampleCart = samples.get('abandoned-cart')!;
+    // The sample waits four hours for the order; here the wait times out after one second.
+    const cart = {
+      ...sampleCart,
+      actions: sampleCart.actions.map((a) =>
+        a.type === 'waitForEvent' ? { ...a, timeoutMs: 1000 } : a,
+      ),
+    };
     receiver = await startWebhookReceiver({ port: 0, respond: () => hookStatus });
     const rerun = await testFlow({
       id: 'page-rerun',
@@ -37,7 +46,7 @@ describe('the front page in Chromium', () => {
       actions: [{ id: 'ping', type: 'webhook', url: `${harness().webhooks.url}/inert` }],
     });
     [socktech, browser] = await Promise.all([
-      startSocktech([quickDemo, inert, rerun]),
+      startSocktech([quickDemo, inert, rerun, cart]),
       chromium.launch({
         executablePath: '/usr/bin/chromium',
         args: [
@@ -116,6 +125,36 @@ describe('the front page in Chromium', () => {
     assert.ok(Number(await page.innerText('[data-count=completed]')) >= 1);
 
     await page.screenshot({ path: `${ARTIFACTS}/page-completed-run.png`, fullPage: true });
+  });
+
+  it('shows the path a run took: outcomes of the wait and the branch, the other nodes skipped', async () => {
+    const email = `cart-${Date.now()}@example.com`;
+    await page.selectOption('#flow', 'abandoned-cart');
+    await page.fill('#email', email);
+    await page.click('#trigger button[type=submit]');
+    await page.locator('#trigger-result', { hasText: `Started a run for ${email}` }).waitFor();
+    await showTab('completed');
+    await (await runRow(email)).click();
+    await page.locator('#facts .badge', { hasText: 'completed' }).waitFor();
+    const nodes = await page
+      .locator('#timeline tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          row.getAttribute('data-node'),
+          row.querySelector('.badge')?.textContent,
+          /outcome (\w+)/.exec(row.textContent ?? '')?.[1] ?? null,
+        ]),
+      );
+    // The sample cart is worth 120: no order came, so the big-cart reminder is the path taken.
+    assert.deepEqual(nodes, [
+      ['wait_order', 'completed', 'timedOut'],
+      ['thank_you', 'skipped', null],
+      ['big_cart', 'completed', 'true'],
+      ['reminder_coupon', 'completed', null],
+      ['reminder', 'skipped', null],
+      ['crm', 'completed', null],
+    ]);
+    await page.screenshot({ path: `${ARTIFACTS}/page-branch-run.png`, fullPage: true });
   });
 
   it('renders markup and email-looking strings from an event as inert text', async () => {
