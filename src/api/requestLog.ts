@@ -23,7 +23,7 @@ export const requestLog =
     await next();
     const params = (ctx as { params?: Record<string, string> }).params;
     const workflowIds = params?.workflowId ? [params.workflowId] : (ctx.state.workflowIds ?? []);
-    ctx.state.log.info(
+    ctx.state.log[level(ctx.method, ctx.status)](
       {
         method: ctx.method,
         path: ctx.path,
@@ -47,6 +47,12 @@ export function noteIngest(ctx: Context, events: IncomingEvent[], results: Event
   ctx.state.workflowIds = results.flatMap((r) =>
     r.matched.filter((m) => m.outcome !== 'filtered').map((m) => m.workflowId),
   );
+}
+
+// The page polls its reads every second: they would drown the writes at info.
+function level(method: string, status: number): 'error' | 'info' | 'debug' {
+  if (status >= 500) return 'error';
+  return method === 'GET' && status < 400 ? 'debug' : 'info';
 }
 
 function oneOrMany(name: string, values: string[]): Record<string, string | string[]> {

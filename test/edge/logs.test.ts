@@ -43,11 +43,13 @@ describe('request logs', () => {
     assert.equal(line.status, 202);
     assert.equal(line.user, userHash(email));
     assert.equal(line.workflowId, given.body.events[0].matched[0].workflowId);
+    assert.equal(line.level, pino.levels.values.info);
 
     const made = await fetch(`${socktech.url}/healthz`, { headers: { 'X-Request-Id': 'a b\n' } });
     const id = made.headers.get('x-request-id')!;
     assert.match(id, /^[0-9a-f-]{36}$/, 'an unusable id is replaced');
     assert.equal(lineOf(id).path, '/healthz');
+    assert.equal(lineOf(id).level, pino.levels.values.debug, 'reads, which the page polls');
   });
 
   it('never carries an email address, not even from a dropped Segment call', async () => {
