@@ -6,8 +6,12 @@ export function forkScript<T>(
   args: string[] = [],
   nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; first: T }> {
-  // Explicit, so that it works under mocha (tsx/cjs) as well as under the tsx CLI.
-  const child = fork(script, args, { execArgv: ['--import', 'tsx', ...nodeArgs] });
+  // tsx explicitly, so that it works under mocha (tsx/cjs) as well as under the tsx CLI; its
+  // stdout is not ours to print on (MailDev announces itself there).
+  const child = fork(script, args, {
+    execArgv: ['--import', 'tsx', ...nodeArgs],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (first) => resolve({ child, first: first as T }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -67,7 +67,7 @@ export async function ingest(b: Bench): Promise<IngestResult> {
   const batch = await compare(b, `ingest, batches of ${s.batch}`, (side) =>
     acceptedPerSecond(side, s.batch, s.batchInFlight, s.seconds),
   );
-  const rate = Math.min(s.maxRate, Math.round(spread(single.baseline).median / 2));
+  const rate = Math.max(1, Math.min(s.maxRate, Math.round(spread(single.baseline).median / 2)));
   const latency = await compare(b, `ingest at ${rate}/s`, (side) =>
     latencyAtRate(side, rate, s.rateSeconds),
   );

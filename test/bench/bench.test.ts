@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { bundleWorkflows } from '../../bench/bundles';
+import { benchFlows } from '../../bench/flows';
+import { silentProgress } from '../../bench/progress';
+import { measure, type Measurements } from '../../bench/run';
+import type { Sizes } from '../../bench/sizes';
+import { startStack } from '../../bench/stack';
+import { harness } from '../harness/hooks';
+
+// Every part of `npm run bench` at toy sizes: it must run to its end, never be fast.
+const TINY: Sizes = {
+  reps: 1,
+  warmup: 2,
+  throughput: { runs: 6, batch: 3, inFlight: 2 },
+  ingest: {
+    seconds: 0.3,
+    batch: 3,
+    singleInFlight: 2,
+    batchInFlight: 1,
+    maxRate: 20,
+    rateSeconds: 0.3,
+  },
+  reactionSamples: 2,
+  dagNodes: [3],
+  matchFlows: [1, 10],
+  asleepRuns: [0, 3],
+};
+
+describe('npm run bench, at toy sizes', () => {
+  let measured: Measurements;
+
+  before(async function () {
+    this.timeout(120_000);
+    const h = harness();
+    const [bundles, flows] = await Promise.all([
+      bundleWorkflows(h.workflowBundle),
+      benchFlows(TINY.dagNodes),
+    ]);
+    const services = { address: h.address, smtpUrl: h.mail.smtpUrl, webhookUrl: h.webhooks.url };
+    const stack = await startStack(services, bundles, flows);
+    try {
+      measured = await measure(stack, bundles, TINY, silentProgress);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('sees every run it started finish', () => {
+    assert.ok(measured.runs.started > 0);
+    assert.equal(measured.runs.finished, measured.runs.started);
+  });
+
+  it('measures every part', () => {
+    assert.ok(measured.throughput.socktech.median > 0 && measured.throughput.baseline.median > 0);
+    assert.ok(
+      measured.ingest.single.socktech.median > 0 && measured.ingest.batch.socktech.median > 0,
+    );
+    assert.ok(measured.reaction.socktech.p50.median >= 0);
+    assert.deepEqual(
+      measured.dag.map((d) => d.nodes),
+      TINY.dagNodes,
+    );
+    assert.deepEqual(
+      measured.memory.map((m) => m.runsAsleep),
+      TINY.asleepRuns,
+    );
+  });
+});
