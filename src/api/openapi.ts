@@ -6,9 +6,9 @@ import { eventsBodySchema } from '../ingest/event';
 import {
   listRunsQuerySchema,
   runActionReplySchema,
+  runCountsQuerySchema,
   runCountsSchema,
   runDetailSchema,
-  runFilterSchema,
   runListSchema,
   runQuerySchema,
 } from '../runs/schemas';
@@ -103,7 +103,7 @@ export const operations: Operation[] = [
     path: '/v1/runs/counts',
     tag: 'Runs',
     summary: 'How many runs are running, completed and failed',
-    query: runFilterSchema.omit({ status: true }),
+    query: runCountsQuerySchema,
     replies: {
       200: { description: 'the counts', schema: runCountsSchema },
       400: error('an invalid filter'),
