@@ -1,13 +1,11 @@
-import type { Server } from 'node:http';
 import { Runtime } from '@temporalio/worker';
 import { closeActivities } from './activities';
-import { createApp } from './api/app';
 import { exposure, exposureNote } from './api/auth';
+import { serveApi } from './api/serve';
 import { loadConfig } from './config';
 import { startMailSink } from './devservices/mailSink';
 import { startWebhookReceiver } from './devservices/webhookReceiver';
 import { loadFlows } from './flows/load';
-import { createIngest } from './ingest/ingest';
 import { createLogger, temporalLogger } from './log';
 import { workerMetrics } from './metrics/temporal';
 import { clientFor, connect } from './temporal/connection';
@@ -81,34 +79,25 @@ async function main(): Promise<void> {
     closeActivities();
   });
 
-  const client = clientFor(connection, config.temporal);
-  const apiLog = log.child({ name: 'api' });
-  const ingest = createIngest({
-    client,
+  const api = await serveApi({
+    client: clientFor(connection, config.temporal),
     flows: () => flows,
     taskQueue: config.temporal.taskQueue,
     eagerStart: true,
-  });
-  const app = createApp({
-    client,
-    ingest,
-    flows: () => flows,
+    host: config.http.host,
+    port: config.http.port,
     temporalUiUrl: temporalUi,
-    logError: (err) => apiLog.error(err),
-    log: apiLog,
+    log: log.child({ name: 'api' }),
     apiKeys: config.http.apiKeys,
   });
-  const server: Server = app.listen(config.http.port, config.http.host);
-  await new Promise((resolve) => server.once('listening', resolve));
-  closers.push(() => new Promise((resolve) => server.close(resolve)));
+  closers.push(() => api.close());
 
-  const api = `http://${config.http.host}:${config.http.port}`;
   const rows: [string, string][] = [
-    ['Page', `${api}/`],
-    ['API', `${api}/v1/events`],
+    ['Page', `${api.url}/`],
+    ['API', `${api.url}/v1/events`],
     ['API access', exposureNote[access]],
-    ['API reference', `${api}/docs`],
-    ['Metrics', `${api}/metrics`],
+    ['API reference', `${api.url}/docs`],
+    ['Metrics', `${api.url}/metrics`],
     ['Worker metrics', metrics.url],
     ...urls,
     [

@@ -1,11 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { WorkerOptions } from '@temporalio/worker';
-import { createApp, type AppDeps } from '../../src/api/app';
+import { serveApi, type ServeOptions } from '../../src/api/serve';
 import type { TemporalSettings } from '../../src/config';
 import type { Flow } from '../../src/flows/schema';
 import { buildIndex } from '../../src/flows/load';
-import { createIngest } from '../../src/ingest/ingest';
 import { clientFor } from '../../src/temporal/connection';
 import { createWorker } from '../../src/worker';
 import { harness } from './hooks';
@@ -29,7 +27,7 @@ export interface Socktech {
 export async function startSocktech(
   flows: Flow[],
   options: Partial<WorkerOptions> = {},
-  api: Pick<AppDeps, 'apiKeys' | 'log'> = {},
+  apiOptions: Pick<ServeOptions, 'apiKeys' | 'log'> = {},
 ): Promise<Socktech> {
   const h = harness();
   const connection = h.env.nativeConnection;
@@ -60,22 +58,16 @@ export async function startSocktech(
   };
   await startWorker();
 
-  const ingest = createIngest({
+  const api = await serveApi({
     client,
     flows: () => index,
     taskQueue: temporal.taskQueue,
     eagerStart: true,
+    host: '127.0.0.1',
+    port: 0,
+    ...apiOptions,
   });
-  const app = createApp({
-    client,
-    ingest,
-    flows: () => index,
-    logError: (err) => console.error(err),
-    ...api,
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = api.url;
 
   return {
     url,
@@ -96,7 +88,7 @@ export async function startSocktech(
     startWorker,
     async stop() {
       await running?.stop();
-      await new Promise((resolve) => server.close(resolve));
+      await api.close();
     },
   };
 }

@@ -1,0 +1,43 @@
+import { loadConfig } from '../config';
+import { loadFlows } from '../flows/load';
+import { createLogger } from '../log';
+import { clientFor, connect } from '../temporal/connection';
+import { exposure, exposureNote } from './auth';
+import { serveApi } from './serve';
+
+/** `npm run api`: only the HTTP API, for deployments that scale it apart from the workers. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const access = exposure(config.http);
+  const log = createLogger(config.logLevel).child({ name: 'api' });
+  const flows = await loadFlows(config.flowsDir);
+  const connection = await connect(config.temporal);
+  const api = await serveApi({
+    client: clientFor(connection, config.temporal),
+    flows: () => flows,
+    taskQueue: config.temporal.taskQueue,
+    // No worker shares this process's connection, so the server cannot hand a start to one.
+    eagerStart: false,
+    host: config.http.host,
+    port: config.http.port,
+    temporalUiUrl: config.temporal.uiUrl,
+    log,
+    apiKeys: config.http.apiKeys,
+  });
+  log.info(
+    { url: api.url, access: exposureNote[access], flows: flows.all().length },
+    'API listening',
+  );
+  const stop = async () => {
+    await api.close();
+    await connection.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { FlowIndex } from '../flows/load';
+import { createIngest } from '../ingest/ingest';
+import { createApp } from './app';
+
+export interface ServeOptions {
+  client: Client;
+  flows: () => FlowIndex;
+  taskQueue: string;
+  /** Only when the client shares its native connection with a worker in this process. */
+  eagerStart: boolean;
+  host: string;
+  port: number;
+  temporalUiUrl?: string;
+  log?: Logger;
+  apiKeys?: string[];
+}
+
+export interface Serving {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The HTTP API on its port: what `npm start`, `npm run api` and the tests all listen with. */
+export async function serveApi(options: ServeOptions): Promise<Serving> {
+  const { client, flows, taskQueue, eagerStart, host, port, log, ...rest } = options;
+  const ingest = createIngest({ client, flows, taskQueue, eagerStart });
+  const logError = (err: unknown) => (log ? log.error(err) : console.error(err));
+  const app = createApp({ client, ingest, flows, logError, log, ...rest });
+  const server: Server = app.listen(port, host);
+  await new Promise((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
