@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
 import { closeActivities, createActivities, type SendEmailInput } from '../../src/activities';
 import { startMailSink, type MailSink } from '../../src/devservices/mailSink';
 import type { TemplateContext } from '../../src/templates';
+import { freePort } from '../harness/devServer';
+import { failureOf } from './failureOf';
 
 const context: TemplateContext = {
   user: { email: 'ada@example.com' },
@@ -90,7 +91,7 @@ describe('sendEmail', () => {
   });
 
   it('fails transiently when the SMTP server cannot be reached', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const failure = await failureOf(sendThrough(`smtp://127.0.0.1:${port}`)(email));
 
     assert.equal(failure.nonRetryable, false);
@@ -126,24 +127,6 @@ describe('sendEmail', () => {
     }
   });
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => assert.fail('expected the activity to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ApplicationFailure, `not an ApplicationFailure: ${String(err)}`);
-  return err;
-}
-
-/** A port that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Just enough of an SMTP server to answer every RCPT TO with `rcptReply`. */
 async function fakeSmtpServer(rcptReply: string) {

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { ApplicationFailure } from '@temporalio/common';
 import { createActivities, type WebhookInput } from '../../src/activities';
 import {
   startWebhookReceiver,
@@ -8,6 +6,8 @@ import {
   type WebhookReceiver,
 } from '../../src/devservices/webhookReceiver';
 import type { TemplateContext } from '../../src/templates';
+import { freePort } from '../harness/devServer';
+import { failureOf } from './failureOf';
 
 const context: TemplateContext = {
   user: { email: 'ada@example.com' },
@@ -133,7 +133,7 @@ describe('callWebhook', () => {
   });
 
   it('fails transiently when the connection is refused', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}/hooks`;
+    const url = `http://127.0.0.1:${await freePort()}/hooks`;
     const failure = await failureOf(callWebhook({ ...hook, url }));
 
     assert.equal(failure.nonRetryable, false);
@@ -176,21 +176,3 @@ describe('callWebhook', () => {
     assert.equal(failure.type, 'InvalidUrl');
   });
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => assert.fail('expected the activity to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ApplicationFailure, `not an ApplicationFailure: ${String(err)}`);
-  return err;
-}
-
-/** A port that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { freePort } from '../harness/devServer';
 import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
 import { startSocktech, type Socktech } from '../harness/socktech';
 import { waitUntil } from '../harness/waitUntil';
+import { spawnWorker } from '../harness/workerProcess';
 import { sample, scrape } from './scrape';
 
 describe('/metrics', () => {
@@ -64,15 +64,9 @@ describe("the worker's own metrics", () => {
   it('npm run worker serves the Temporal SDK metrics on WORKER_METRICS_PORT', async function () {
     this.timeout(90_000);
     const port = await freePort();
-    const worker = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/worker.ts'], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: harness().address,
-        TEMPORAL_TASK_QUEUE: `metrics-${port}`,
-        WORKER_METRICS_PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'inherit',
+    const worker = await spawnWorker({
+      TEMPORAL_TASK_QUEUE: `metrics-${port}`,
+      WORKER_METRICS_PORT: String(port),
     });
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../harness/browser';
 import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
 import { startSocktech, type Socktech } from '../harness/socktech';
@@ -17,7 +18,7 @@ describe('the page with API keys, in Chromium', () => {
     });
     [socktech, browser] = await Promise.all([
       startSocktech([flow], {}, { apiKeys: ['page-key'] }),
-      chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] }),
+      launchChromium(),
     ]);
   });
   after(async () => {

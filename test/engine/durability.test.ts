@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { buildIndex } from '../../src/flows/load';
 import { createIngest } from '../../src/ingest/ingest';
@@ -8,22 +8,7 @@ import { progressQuery } from '../../src/workflows/definitions';
 import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
 import { waitUntil } from '../harness/waitUntil';
-
-/** `npm run worker` as its own process, so the test can SIGKILL it like a crash would. */
-function spawnWorker(taskQueue: string): ChildProcess {
-  const h = harness();
-  return spawn(process.execPath, ['--require', 'tsx/cjs', 'src/worker.ts'], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: h.address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      SMTP_URL: h.mail.smtpUrl,
-      WEBHOOK_BASE_URL: h.webhooks.url,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'inherit',
-  });
-}
+import { spawnWorker } from '../harness/workerProcess';
 
 describe('durability', () => {
   const workers: ChildProcess[] = [];
@@ -52,7 +37,7 @@ describe('durability', () => {
     });
     const email = `durable-${Date.now()}@example.com`;
 
-    workers.push(spawnWorker(taskQueue));
+    workers.push(await spawnWorker({ TEMPORAL_TASK_QUEUE: taskQueue }));
     const [{ matched }] = await ingest([{ name: 'durable', email, properties: {} }]);
     const handle = client.workflow.getHandle(matched[0].workflowId);
     await waitUntil(
@@ -66,7 +51,7 @@ describe('durability', () => {
 
     workers[0].kill('SIGKILL');
     await new Promise((resolve) => workers[0].once('exit', resolve));
-    workers.push(spawnWorker(taskQueue));
+    workers.push(await spawnWorker({ TEMPORAL_TASK_QUEUE: taskQueue }));
 
     const result = await handle.result();
     assert.ok(result.nodes.every((n: { state: string }) => n.state === 'completed'));

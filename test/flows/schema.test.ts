@@ -338,7 +338,10 @@ describe('validateFlow', () => {
         'c',
         'body: template reads unknown variable "secrets" (known roots: user, event, properties, flow, nodes)',
       ],
-      ['d', 'type: unknown type "teleport" (known: sendEmail, delay, webhook, waitForEvent, branch)'],
+      [
+        'd',
+        'type: unknown type "teleport" (known: sendEmail, delay, webhook, waitForEvent, branch)',
+      ],
       ['d', 'duplicate id "d"'],
       ['a', 'unknown parent "zz"'],
       ['c', 'cycle: c → b → c'],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../harness/browser';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/devservices/webhookReceiver';
 import { loadFlows } from '../../src/flows/load';
 import { testFlow } from '../harness/flows';
@@ -47,17 +48,7 @@ describe('the front page in Chromium', () => {
     });
     [socktech, browser] = await Promise.all([
       startSocktech([quickDemo, inert, rerun, cart]),
-      chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      }),
+      launchChromium(),
     ]);
     await mkdir(ARTIFACTS, { recursive: true });
   });
