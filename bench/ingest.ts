@@ -1,21 +1,23 @@
-import { comparison, compare, type Bench, type Comparison } from './context';
+import { compare, type Bench } from './context';
 import { newEmails } from './emails';
+import { rate, rateComparison, type RateComparison } from './rate';
 import type { Side } from './sides';
 import { percentile, sleep, spread, type Spread } from './stats';
 
 /** Closed loop: `inFlight` requests (or batches of starts) at all times, for `seconds`. */
-async function acceptedPerSecond(side: Side, batch: number, inFlight: number, seconds: number) {
-  let accepted = 0;
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  const lane = async () => {
-    while (performance.now() < until) {
-      await side.start('sleep', newEmails(batch));
-      accepted += batch;
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
-  return accepted / ((performance.now() - started) / 1000);
+function acceptedPerSecond(side: Side, batch: number, inFlight: number, seconds: number) {
+  return rate(async () => {
+    let accepted = 0;
+    const until = performance.now() + seconds * 1000;
+    const lane = async () => {
+      while (performance.now() < until) {
+        await side.start('sleep', newEmails(batch));
+        accepted += batch;
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, lane));
+    return accepted;
+  });
 }
 
 interface Latency {
@@ -51,8 +53,8 @@ async function latencyAtRate(side: Side, rate: number, seconds: number): Promise
 }
 
 export interface IngestResult {
-  single: Comparison;
-  batch: Comparison;
+  single: RateComparison;
+  batch: RateComparison;
   batchSize: number;
   /** At the fixed offered `rate`, single events: each percentile over the repetitions. */
   latencyMs: Record<'baseline' | 'socktech', Record<keyof Latency, Spread>>;
@@ -67,7 +69,10 @@ export async function ingest(b: Bench): Promise<IngestResult> {
   const batch = await compare(b, `ingest, batches of ${s.batch}`, (side) =>
     acceptedPerSecond(side, s.batch, s.batchInFlight, s.seconds),
   );
-  const rate = Math.max(1, Math.min(s.maxRate, Math.round(spread(single.baseline).median / 2)));
+  const rate = Math.max(
+    1,
+    Math.min(s.maxRate, Math.round(spread(single.baseline.map((r) => r.perSecond)).median / 2)),
+  );
   const latency = await compare(b, `ingest at ${rate}/s`, (side) =>
     latencyAtRate(side, rate, s.rateSeconds),
   );
@@ -77,8 +82,8 @@ export async function ingest(b: Bench): Promise<IngestResult> {
     p99: spread(runs.map((r) => r.p99)),
   });
   return {
-    single: comparison(single),
-    batch: comparison(batch),
+    single: rateComparison(single),
+    batch: rateComparison(batch),
     batchSize: s.batch,
     latencyMs: { baseline: percentiles(latency.baseline), socktech: percentiles(latency.socktech) },
     rate,

@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { closeActivities } from '../src/activities';
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const sizes = quick ? QUICK : FULL;
   const startedAt = new Date();
+  const loadAtStart = loadavg()[0];
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
@@ -34,12 +35,17 @@ async function main(): Promise<void> {
   const stack = await startStack({ address: server.address, ...sinks.first }, bundles, flows);
   try {
     const measured = await measure(stack, bundles, sizes, progressBar(steps(sizes)));
-    const results = await resultsJson(stack.client, { startedAt, quick, sizes }, measured);
+    const results = await resultsJson(
+      stack.client,
+      { startedAt, quick, sizes, loadAtStart },
+      measured,
+    );
     const file = writeResults(results);
     const what = quick ? 'quick run' : 'full run';
     process.stdout.write(
       `\nSocktech vs raw Temporal, one dev server, ${cpus().length} cores, ${what} in ` +
-        `${results.durationS} s; median (min–max) of ${sizes.reps} repetitions\n\n` +
+        `${results.durationS} s, load average ${loadAtStart.toFixed(1)} before, ` +
+        `${loadavg()[0].toFixed(1)} after; median (min–max) of ${sizes.reps} repetitions\n\n` +
         `${report(measured)}\n\nall figures: ${path.relative(process.cwd(), file)}\n`,
     );
   } finally {

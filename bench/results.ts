@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Measurements } from './run';
@@ -13,14 +13,16 @@ export interface RunInfo {
   startedAt: Date;
   quick: boolean;
   sizes: Sizes;
+  /** The machine's 1-minute load average before the bench began: others' work disturbs it. */
+  loadAtStart: number;
 }
 
 /** The full figures, with the top-level numbers the issue asks for first. */
 export async function resultsJson(client: Client, info: RunInfo, m: Measurements) {
   const { serverVersion } = await client.workflowService.getSystemInfo({});
   return {
-    flowThroughputRatio: m.throughput.ratio,
-    ingestRatio: Math.min(m.ingest.single.ratio, m.ingest.batch.ratio),
+    flowThroughputRatio: m.throughput.perSecond.ratio,
+    ingestRatio: Math.min(m.ingest.single.perSecond.ratio, m.ingest.batch.perSecond.ratio),
     reactionP50Ms: m.reaction.socktech.p50.median,
     reactionP99Ms: m.reaction.socktech.p99.median,
     startedAt: info.startedAt.toISOString(),
@@ -31,6 +33,7 @@ export async function resultsJson(client: Client, info: RunInfo, m: Measurements
       cpu: cpus()[0]?.model,
       memoryGb: Math.round(totalmem() / 1024 ** 3),
       node: process.version,
+      loadAverage: { atStart: info.loadAtStart, atEnd: loadavg()[0] },
     },
     server: { version: serverVersion, settings: devServerFlags() },
     workerOptions: { ...WORKER_OPTIONS, note: 'both sides alike; unset options are SDK defaults' },

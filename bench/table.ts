@@ -1,4 +1,5 @@
 import type { Comparison } from './context';
+import type { RateComparison } from './rate';
 import type { Measurements } from './run';
 import type { Spread } from './stats';
 
@@ -27,14 +28,20 @@ const compared = (name: string, c: Comparison, digits = 0) => [
   fixed(c.ratio, 2),
 ];
 
+/** The rate, then what each unit cost the worker-and-API process in CPU. */
+const rated = (name: string, unit: string, r: RateComparison, digits = 0) => [
+  compared(`${name}, ${unit}s/s`, r.perSecond, digits),
+  compared(`  CPU per ${unit}, ms`, r.cpuMsPerUnit, 1),
+];
+
 /** The report printed on stdout. */
 export function report(m: Measurements): string {
   const { latencyMs: lat } = m.ingest;
   const sideBySide = formatTable([
     ['', 'baseline', 'socktech', 'ratio'],
-    compared('flow throughput, runs/s', m.throughput, 1),
-    compared('ingest, single events, events/s', m.ingest.single),
-    compared(`ingest, batches of ${m.ingest.batchSize}, events/s`, m.ingest.batch),
+    ...rated('flow throughput', 'run', m.throughput, 1),
+    ...rated('ingest, single events', 'event', m.ingest.single),
+    ...rated(`ingest, batches of ${m.ingest.batchSize}`, 'event', m.ingest.batch),
     ...(['p50', 'p95', 'p99'] as const).map((p) => [
       `ingest latency at ${m.ingest.rate}/s, ${p}, ms`,
       showSpread(lat.baseline[p]),

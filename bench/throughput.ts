@@ -1,18 +1,20 @@
-import { comparison, compare, finish, type Bench, type Comparison } from './context';
+import { compare, finish, type Bench } from './context';
 import { newEmails } from './emails';
 import { chunks, inParallel } from './pool';
+import { rate, rateComparison, type Rate, type RateComparison } from './rate';
 import type { Side } from './sides';
 
 /** Completed runs per second, from the first start to the last completion. */
-async function runsPerSecond(b: Bench, side: Side, runs: number): Promise<number> {
+function runsPerSecond(b: Bench, side: Side, runs: number): Promise<Rate> {
   const { batch, inFlight } = b.sizes.throughput;
-  const finishing: Promise<void>[] = [];
-  const started = performance.now();
-  await inParallel(chunks(newEmails(runs), batch), inFlight, async (emails) => {
-    finishing.push(finish(b, await side.start('flow', emails)));
+  return rate(async () => {
+    const finishing: Promise<void>[] = [];
+    await inParallel(chunks(newEmails(runs), batch), inFlight, async (emails) => {
+      finishing.push(finish(b, await side.start('flow', emails)));
+    });
+    await Promise.all(finishing);
+    return runs;
   });
-  await Promise.all(finishing);
-  return runs / ((performance.now() - started) / 1000);
 }
 
 export async function warmUp(b: Bench): Promise<void> {
@@ -22,7 +24,9 @@ export async function warmUp(b: Bench): Promise<void> {
   }
 }
 
-export async function flowThroughput(b: Bench): Promise<Comparison> {
+export async function flowThroughput(b: Bench): Promise<RateComparison> {
   const runs = b.sizes.throughput.runs;
-  return comparison(await compare(b, 'flow throughput', (side) => runsPerSecond(b, side, runs)));
+  return rateComparison(
+    await compare(b, 'flow throughput', (side) => runsPerSecond(b, side, runs)),
+  );
 }

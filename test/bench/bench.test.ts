@@ -51,9 +51,10 @@ describe('npm run bench, at toy sizes', () => {
   });
 
   it('measures every part', () => {
-    assert.ok(measured.throughput.socktech.median > 0 && measured.throughput.baseline.median > 0);
+    const { throughput, ingest } = measured;
+    assert.ok(throughput.perSecond.socktech.median > 0 && throughput.perSecond.baseline.median > 0);
     assert.ok(
-      measured.ingest.single.socktech.median > 0 && measured.ingest.batch.socktech.median > 0,
+      ingest.single.perSecond.socktech.median > 0 && ingest.batch.perSecond.socktech.median > 0,
     );
     assert.ok(measured.reaction.socktech.p50.median >= 0);
     assert.deepEqual(
