@@ -69,6 +69,8 @@ export async function ingest(b: Bench): Promise<IngestResult> {
   const batch = await compare(b, `ingest, batches of ${s.batch}`, (side) =>
     acceptedPerSecond(side, s.batch, s.batchInFlight, s.seconds),
   );
+  // The closed loops leave the server busy with their aftermath for a few seconds.
+  await sleep(s.settleSeconds * 1000);
   const rate = Math.max(
     1,
     Math.min(s.maxRate, Math.round(spread(single.baseline.map((r) => r.perSecond)).median / 2)),

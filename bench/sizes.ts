@@ -17,6 +17,8 @@ export interface Sizes {
     batchInFlight: number;
     maxRate: number;
     rateSeconds: number;
+    /** Pause between the closed loops and the open loop. */
+    settleSeconds: number;
   };
   /** Reaction time: runs, one at a time, per repetition. */
   reactionSamples: number;
@@ -38,6 +40,7 @@ export const FULL: Sizes = {
     batchInFlight: 2,
     maxRate: 200,
     rateSeconds: 4,
+    settleSeconds: 10,
   },
   reactionSamples: 100,
   dagNodes: [10, 100, 500],
@@ -56,6 +59,7 @@ export const QUICK: Sizes = {
     batchInFlight: 2,
     maxRate: 200,
     rateSeconds: 1,
+    settleSeconds: 3,
   },
   reactionSamples: 15,
   dagNodes: [10, 30],

@@ -19,6 +19,7 @@ const TINY: Sizes = {
     batchInFlight: 1,
     maxRate: 20,
     rateSeconds: 0.3,
+    settleSeconds: 0,
   },
   reactionSamples: 2,
   dagNodes: [3],
