@@ -7,8 +7,9 @@ export interface Sizes {
   /** Flow throughput: runs per repetition, sent as batches of `batch`, `inFlight` at a time. */
   throughput: { runs: number; batch: number; inFlight: number };
   /**
-   * Ingest: closed-loop for `seconds`, then open-loop for `rateSeconds` at `maxRate` events/s,
-   * or at half what the baseline accepted if less: past capacity, latency only measures a queue.
+   * Ingest: open loop for `rateSeconds` at `maxRate` events/s, or at half what the baseline
+   * accepts if less (past capacity, latency only measures a queue), after a pause of
+   * `settleSeconds`; then closed loops for `seconds`.
    */
   ingest: {
     seconds: number;
@@ -17,7 +18,6 @@ export interface Sizes {
     batchInFlight: number;
     maxRate: number;
     rateSeconds: number;
-    /** Pause between the closed loops and the open loop. */
     settleSeconds: number;
   };
   /** Reaction time: runs, one at a time, per repetition. */
@@ -40,7 +40,7 @@ export const FULL: Sizes = {
     batchInFlight: 2,
     maxRate: 200,
     rateSeconds: 4,
-    settleSeconds: 10,
+    settleSeconds: 3,
   },
   reactionSamples: 100,
   dagNodes: [10, 100, 500],
@@ -59,7 +59,7 @@ export const QUICK: Sizes = {
     batchInFlight: 2,
     maxRate: 200,
     rateSeconds: 1,
-    settleSeconds: 3,
+    settleSeconds: 1,
   },
   reactionSamples: 15,
   dagNodes: [10, 30],
