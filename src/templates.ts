@@ -24,7 +24,12 @@ export const TEMPLATE_ROOTS: readonly (keyof TemplateContext)[] = [
 
 // strictVariables: a missing variable must fail the send, never put an empty string in an email.
 // lenientIf keeps `{% if properties.x %}` and `| default:` usable for optional properties.
-const options = { strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true };
+const options = {
+  strictVariables: true,
+  strictFilters: true,
+  lenientIf: true,
+  ownPropertyOnly: true,
+};
 const html = new Liquid({ ...options, outputEscape: 'escape' });
 const plain = new Liquid(options);
 
