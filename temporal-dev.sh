@@ -36,10 +36,11 @@ install() {
   log "cache: $bin_dir"
   mkdir -p "$bin_dir"
   local started=$SECONDS
-  # -x lists each compile step; one dot a step keeps the progress visible without the noise.
+  # -x lists each download and compile step: a dot every few keeps progress visible, quietly.
   GOBIN=$bin_dir go install -x "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" 2>&1 |
-    awk '/^(mkdir|cd|.*compile|.*link)/ { n++; if (n % 40 == 0) { printf "."; fflush() } }
-         /^go: downloading/ { d++ } END { print "" }' >&2
+    awk '/^go: downloading/ { if (++d % 5 == 0) { printf "."; fflush() } }
+         /^(mkdir|cd|.*compile|.*link)/ { if (++n % 40 == 0) { printf "."; fflush() } }
+         END { print "" }' >&2
   [ -x "$bin_dir/temporal" ] || { log "build failed; run it by hand to see why: GOBIN=$bin_dir go install github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"; exit 1; }
   log "built in $((SECONDS - started)) s"
   echo "$bin_dir/temporal"
