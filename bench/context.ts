@@ -39,7 +39,7 @@ export async function compare<T>(
   return results;
 }
 
-/** Socktech / baseline, per side's median, for a figure where more is better. */
+/** Both sides' spreads, and Socktech's median over the baseline's. */
 export interface Comparison {
   baseline: Spread;
   socktech: Spread;

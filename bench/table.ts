@@ -10,7 +10,8 @@ export function formatTable(rows: string[][]): string {
     .map((row) =>
       row
         .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
-        .join('  '),
+        .join('  ')
+        .trimEnd(),
     )
     .join('\n');
 }
