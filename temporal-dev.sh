@@ -28,7 +28,7 @@ install() {
   if ! go_is_recent; then
     log "no temporal CLI found, and no Go >= 1.25 to build one. Install it with one of:"
     log "  brew install temporal"
-    log "  curl -sSf https://temporal.download/cli.sh | sh"
+    log "  the official installer or a release archive: https://docs.temporal.io/cli#install"
     log "then run this again (or put \`temporal\` on PATH)."
     exit 1
   fi
