@@ -80,12 +80,17 @@ describe('the front page in Chromium', () => {
   };
   const showTab = (status: string) => page.click(`[role=tab][data-status=${status}]`);
 
-  it('shows a triggered sample run under Running, then under Completed, with its timeline', async () => {
-    const email = `page-${Date.now()}@example.com`;
-    await page.selectOption('#flow', 'quick-demo');
+  /** Starts a run with the page's own trigger control, and waits for it to say so. */
+  const triggerFromPage = async (flowId: string, email: string) => {
+    await page.selectOption('#flow', flowId);
     await page.fill('#email', email);
     await page.click('#trigger button[type=submit]');
     await page.locator('#trigger-result', { hasText: `Started a run for ${email}` }).waitFor();
+  };
+
+  it('shows a triggered sample run under Running, then under Completed, with its timeline', async () => {
+    const email = `page-${Date.now()}@example.com`;
+    await triggerFromPage('quick-demo', email);
 
     assert.equal(await page.getAttribute('[data-status=running]', 'aria-selected'), 'true');
     const running = await runRow(email);
@@ -120,10 +125,7 @@ describe('the front page in Chromium', () => {
 
   it('shows the path a run took: outcomes of the wait and the branch, the other nodes skipped', async () => {
     const email = `cart-${Date.now()}@example.com`;
-    await page.selectOption('#flow', 'abandoned-cart');
-    await page.fill('#email', email);
-    await page.click('#trigger button[type=submit]');
-    await page.locator('#trigger-result', { hasText: `Started a run for ${email}` }).waitFor();
+    await triggerFromPage('abandoned-cart', email);
     await showTab('completed');
     await (await runRow(email)).click();
     await page.locator('#facts .badge', { hasText: 'completed' }).waitFor();
