@@ -1,4 +1,4 @@
-import { Liquid } from 'liquidjs';
+import { Liquid, type Template } from 'liquidjs';
 
 /**
  * What a template may refer to. Every template in a flow (email subject and body, webhook
@@ -38,8 +38,8 @@ export type Escaping = 'html' | 'none';
 const engine = (escaping: Escaping) => (escaping === 'html' ? html : plain);
 
 /** Throws the parser's message when the template does not compile. */
-export function parseTemplate(template: string): void {
-  plain.parse(template);
+export function parseTemplate(template: string): Template[] {
+  return plain.parse(template);
 }
 
 /** The context roots a template reads (`user`, `properties`, ...), to check them before a run. */

@@ -1,34 +1,11 @@
 import { renderTemplate, type TemplateContext } from '../templates';
+import { templatesOf } from './actionTemplates';
 import type { FlowProblem } from './problems';
+import { propertyProblems, requiredProperties } from './requiredProperties';
 import type { Action, Flow, Sample } from './schema';
 import { matchesWhere } from './where';
 
 type FlowInfo = Pick<Flow, 'id' | 'name' | 'version' | 'trigger'>;
-
-/** Each template of an action, named by its field; optional fields may be undefined. */
-function templatesOf(action: Action): [field: string, template: string | undefined][] {
-  switch (action.type) {
-    case 'sendEmail':
-      return [
-        ['to', action.to],
-        ['subject', action.subject],
-        ['body', action.body],
-      ];
-    case 'webhook':
-      return [
-        ['url', action.url],
-        ...Object.entries(action.headers).map(([name, value]): [string, string] => [
-          `headers.${name}`,
-          value,
-        ]),
-        ['body', action.body],
-      ];
-    case 'delay':
-    case 'waitForEvent':
-    case 'branch':
-      return [];
-  }
-}
 
 function sampleContext(
   flow: FlowInfo,
@@ -76,8 +53,13 @@ export async function sampleProblems(
       }
     }),
   );
+  // Missing properties already fail their render above; an object printed as text does not.
+  const wrongType = propertyProblems(requiredProperties({ actions }), sample)?.wrongType ?? [];
   return [
     ...(filtered ? [{ message: 'sample: properties do not match trigger.where' }] : []),
     ...(await Promise.all(renders)).flat(),
+    ...wrongType.map((path) => ({
+      message: `sample: ${path} is an object or an array, but a template prints it as text`,
+    })),
   ];
 }

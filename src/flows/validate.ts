@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROOT } from './edges';
 import { buildGraph, type GraphNode } from './graph';
 import { describeIssues } from './issues';
+import { jsonBodyProblems } from './jsonBody';
 import type { FlowProblem } from './problems';
 import { sampleProblems } from './sample';
 import { actionSchema, flowFileSchema, type Action, type Flow, type Sample } from './schema';
@@ -59,6 +60,8 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
       report(describeIssues(parsed.error, rawAction).map((message) => ({ node, message })));
     }
   });
+
+  report(jsonBodyProblems(actions));
 
   const graph = buildGraph(rawActions.flatMap(graphNode));
   report(graph.problems);

@@ -175,12 +175,16 @@ describe('npm run flows:check', () => {
       encoding: 'utf8',
     });
 
-  it('prints each flow as its levels', () => {
+  it('prints each flow as its levels, after the properties its events need', () => {
     const { status, stdout } = check();
     assert.equal(status, 0);
     assert.match(
       stdout,
-      /^welcome v[0-9a-f]{12} {2}on user\.signed_up {2}\(reentry once\)\n {2}1 {2}welcome-email, crm\n {2}2 {2}wait-3d\n {2}3 {2}followup-email$/m,
+      /^welcome v[0-9a-f]{12} {2}on user\.signed_up {2}\(reentry once\)\n {2}needs properties\.name, properties\.plan\n {2}1 {2}welcome-email, crm\n {2}2 {2}wait-3d\n {2}3 {2}followup-email$/m,
+    );
+    assert.match(
+      check(directory({ 'a.json': flowFile('a') })).stdout,
+      /^ {2}needs no properties$/m,
     );
   });
 
