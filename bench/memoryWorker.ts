@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { closeActivities, createActivities, type ActivityDeps } from '../src/activities';
+import { openStore } from '../src/store/db';
 import { createWorker } from '../src/worker';
 import { recordFirstStarts } from './recorder';
 import { NAMESPACE, WORKER_OPTIONS } from './settings';
@@ -27,9 +28,11 @@ async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2]) as MemoryWorkerArgs;
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const connection = await NativeConnection.connect({ address: args.address });
-  const recorder = recordFirstStarts(createActivities(args.activities));
+  const store = await openStore({});
+  const recorder = recordFirstStarts(createActivities(args.activities, store));
   const worker = await createWorker({
     connection,
+    store,
     temporal: { namespace: NAMESPACE, taskQueue: args.taskQueue },
     activities: args.activities,
     workflowBundle: { code: readFileSync(args.bundlePath, 'utf8') },
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
   process.send!('ready');
   await running;
   closeActivities();
-  await connection.close();
+  await Promise.all([connection.close(), store.close()]);
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@ import { createApp } from '../src/api/app';
 import { buildIndex } from '../src/flows/load';
 import type { Flow } from '../src/flows/schema';
 import { createIngest } from '../src/ingest/ingest';
+import { openStore } from '../src/store/db';
 import { clientFor } from '../src/temporal/connection';
 import { createWorker } from '../src/worker';
 import type { Bundles } from './bundles';
@@ -50,12 +51,15 @@ export async function startStack(
     mailFrom: 'Bench <bench@socktech.local>',
     webhookBaseUrl: services.webhookUrl,
   };
-  const recorder = recordFirstStarts(createActivities(activityDeps));
+  // Embedded and in memory, as `npm start` runs it but for the folder.
+  const store = await openStore({});
+  const recorder = recordFirstStarts(createActivities(activityDeps, store));
 
   const workers = await Promise.all([
     createWorker({
       connection,
       temporal: { namespace: NAMESPACE, taskQueue: TASK_QUEUES.socktech },
+      store,
       activities: activityDeps,
       workflowBundle: bundles.socktech,
       options: { ...WORKER_OPTIONS, activities: recorder.activities },
@@ -80,6 +84,7 @@ export async function startStack(
   });
   const app = createApp({
     client,
+    store,
     ingest,
     flows: () => index,
     logError: (err) => console.error(err),
@@ -102,7 +107,7 @@ export async function startStack(
       await new Promise((resolve) => server.close(resolve));
       for (const worker of workers) worker.shutdown();
       await Promise.all(running);
-      await connection.close();
+      await Promise.all([connection.close(), store.close()]);
     },
   };
 }

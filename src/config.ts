@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -29,6 +30,10 @@ const envSchema = z.object({
   MAIL_SINK_WEB_PORT: port.default(1080),
   WEBHOOK_BASE_URL: z.string().url().optional(),
   WEBHOOK_RECEIVER_PORT: port.default(3100),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
+    .optional(),
+  SOCKTECH_DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -53,6 +58,8 @@ export interface Config {
   flowsDir: string;
   mail: { smtpUrl?: string; from: string; sinkSmtpPort: number; sinkWebPort: number };
   webhook: { baseUrl?: string; receiverPort: number };
+  /** Socktech's own data: PostgreSQL at `url`, else the embedded store in `dataDir`. */
+  store: { url?: string; dataDir: string };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -98,8 +105,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sinkWebPort: e.MAIL_SINK_WEB_PORT,
     },
     webhook: { baseUrl: e.WEBHOOK_BASE_URL, receiverPort: e.WEBHOOK_RECEIVER_PORT },
+    store: { url: e.DATABASE_URL, dataDir: path.join(e.SOCKTECH_DATA_DIR, 'store') },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * The embedded store serves one process, so a command that runs apart from the others (the API
+ * alone, a worker alone) needs a PostgreSQL they all reach.
+ */
+export function sharedStoreUrl(config: Config, command: string): string {
+  if (config.store.url) return config.store.url;
+  throw new ConfigError(
+    `DATABASE_URL: required by ${command}, which runs apart from the rest of Socktech; ` +
+      'the embedded store serves one process only (npm start)',
+  );
 }
 
 /** Comma-separated in the variable, one per line in the file; both may be given. */

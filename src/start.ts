@@ -8,6 +8,7 @@ import { startWebhookReceiver } from './devservices/webhookReceiver';
 import { loadFlows } from './flows/load';
 import { createLogger, temporalLogger } from './log';
 import { workerMetrics } from './metrics/temporal';
+import { openStore } from './store/db';
 import { clientFor, connect } from './temporal/connection';
 import { startDevServer } from './temporal/devServer';
 import { createWorker } from './worker';
@@ -30,6 +31,10 @@ async function main(): Promise<void> {
 
   const flows = await loadFlows(config.flowsDir);
   log.info({ flows: flows.all().map((f) => f.id) }, `loaded ${flows.all().length} flows`);
+
+  const { url, dataDir } = config.store;
+  const store = await openStore(url ? { url } : { dataDir });
+  closers.push(() => store.close());
 
   const urls: [string, string][] = [];
   if (!config.temporal.address) {
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
   const worker = await createWorker({
     connection,
     temporal: config.temporal,
+    store,
     activities: { smtpUrl, mailFrom: config.mail.from, webhookBaseUrl },
   });
   const workerDone = worker.run();
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
 
   const api = await serveApi({
     client: clientFor(connection, config.temporal),
+    store,
     flows: () => flows,
     taskQueue: config.temporal.taskQueue,
     eagerStart: true,
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
     ['API reference', `${api.url}/docs`],
     ['Metrics', `${api.url}/metrics`],
     ['Worker metrics', metrics.url],
+    ['Store', store.location],
     ...urls,
     [
       'Temporal',

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { closeActivities, createActivities, type ActivityDeps } from './activities';
-import { loadConfig, type TemporalSettings } from './config';
+import { loadConfig, sharedStoreUrl, type TemporalSettings } from './config';
 import { createLogger, temporalLogger } from './log';
 import { countActions } from './metrics/actions';
 import { workerMetrics } from './metrics/temporal';
+import { openStore, type Store } from './store/db';
 import { connect } from './temporal/connection';
 
 /** Built by `npm run build`; saves bundling the workflow code at every start in production. */
@@ -15,6 +16,7 @@ export interface WorkerDeps {
   connection: NativeConnection;
   temporal: TemporalSettings;
   activities: ActivityDeps;
+  store: Store;
   /** A bundle made in this process (tests), instead of bundling or reading one from disk. */
   workflowBundle?: { code: string };
   options?: Partial<WorkerOptions>;
@@ -31,7 +33,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.temporal.namespace,
     taskQueue: deps.temporal.taskQueue,
     ...workflows,
-    activities: createActivities(deps.activities),
+    activities: createActivities(deps.activities, deps.store),
     interceptors: { activity: [countActions] },
     ...deps.options,
   });
@@ -40,24 +42,30 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
 /** `npm run worker`: only the worker, for deployments that scale it apart from the API. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const databaseUrl = sharedStoreUrl(config, 'npm run worker');
   const log = createLogger(config.logLevel).child({ name: 'worker' });
   const metrics = workerMetrics(config.http.host, config.workerMetricsPort);
   Runtime.install({ logger: temporalLogger(log), telemetryOptions: metrics.telemetryOptions });
+  const store = await openStore({ url: databaseUrl });
   const connection = await connect(config.temporal);
   const worker = await createWorker({
     connection,
     temporal: config.temporal,
+    store,
     activities: {
       smtpUrl: config.mail.smtpUrl ?? `smtp://127.0.0.1:${config.mail.sinkSmtpPort}`,
       mailFrom: config.mail.from,
       webhookBaseUrl: config.webhook.baseUrl ?? `http://127.0.0.1:${config.webhook.receiverPort}`,
     },
   });
-  log.info({ taskQueue: config.temporal.taskQueue, metrics: metrics.url }, 'worker polling');
+  log.info(
+    { taskQueue: config.temporal.taskQueue, metrics: metrics.url, store: store.location },
+    'worker polling',
+  );
   // Worker.run returns after SIGINT/SIGTERM once in-flight tasks have finished.
   await worker.run();
   closeActivities();
-  await connection.close();
+  await Promise.all([connection.close(), store.close()]);
 }
 
 if (require.main === module) {

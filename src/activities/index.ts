@@ -1,3 +1,4 @@
+import type { Sql } from '../store/db';
 import { closeMailers } from './mailer';
 import { sendEmail, type SendEmailInput } from './sendEmail';
 import { callWebhook, type WebhookInput } from './webhook';
@@ -13,11 +14,14 @@ export interface ActivityDeps {
   webhookTimeoutMs?: number;
 }
 
-/** Every property becomes an activity when passed to a worker, hence no close() in here. */
-export function createActivities(deps: ActivityDeps) {
+/**
+ * Every property becomes an activity when passed to a worker, hence no close() in here.
+ * `ledger` is the store, which records every send (see store/ledger.ts).
+ */
+export function createActivities(deps: ActivityDeps, ledger: Sql) {
   return {
-    sendEmail: (input: SendEmailInput) => sendEmail(deps, input),
-    callWebhook: (input: WebhookInput) => callWebhook(deps, input),
+    sendEmail: (input: SendEmailInput) => sendEmail(deps, ledger, input),
+    callWebhook: (input: WebhookInput) => callWebhook(deps, ledger, input),
   };
 }
 

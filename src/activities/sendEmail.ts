@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NodemailerError } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
+import { userHash } from '../ingest/identity';
+import type { Sql } from '../store/db';
+import type { DeliveryKey } from '../store/ledger';
 import type { TemplateContext } from '../templates';
+import { deliveredBefore, deliveryKey, recordDelivered } from './delivered';
 import { mailer } from './mailer';
 import { renderField } from './render';
 
@@ -24,6 +28,8 @@ export interface SendEmailResult {
   startedAt: number;
   /** Date.now() when it ended: the node's time in the run's timeline, live and replayed alike. */
   finishedAt: number;
+  /** An earlier execution of this node sent it: nothing was sent this time. */
+  alreadyDelivered?: true;
 }
 
 export interface MailDeps {
@@ -31,9 +37,23 @@ export interface MailDeps {
   mailFrom: string;
 }
 
-export async function sendEmail(deps: MailDeps, input: SendEmailInput): Promise<SendEmailResult> {
+export async function sendEmail(
+  deps: MailDeps,
+  ledger: Sql,
+  input: SendEmailInput,
+): Promise<SendEmailResult> {
   const startedAt = Date.now();
-  const { workflowId, nodeId, context } = input;
+  const { workflowId, context } = input;
+  const key = deliveryKey(input);
+  const earlier = await deliveredBefore(ledger, key);
+  if (earlier) {
+    return {
+      messageId: earlier.messageId!,
+      startedAt: earlier.startedAt.getTime(),
+      finishedAt: earlier.deliveredAt.getTime(),
+      alreadyDelivered: true,
+    };
+  }
   const to =
     input.to === undefined
       ? context.user.email
@@ -41,9 +61,10 @@ export async function sendEmail(deps: MailDeps, input: SendEmailInput): Promise<
   checkRecipient(to);
   const subject = await renderField('subject', input.subject, context, 'none');
   const html = await renderField('body', input.body, context, 'html');
-  const messageId = messageIdFor(workflowId, nodeId);
+  const messageId = messageIdFor(key);
+  let reply: string;
   try {
-    await mailer(deps.smtpUrl).sendMail({
+    const info = await mailer(deps.smtpUrl).sendMail({
       from: deps.mailFrom,
       to,
       subject,
@@ -52,15 +73,28 @@ export async function sendEmail(deps: MailDeps, input: SendEmailInput): Promise<
       messageId,
       headers: { 'X-Socktech-Workflow-Id': workflowId },
     });
+    reply = info.response ?? '';
   } catch (err) {
     throw smtpFailure(err as NodemailerError, deps.smtpUrl);
   }
-  return { messageId, startedAt, finishedAt: Date.now() };
+  const finishedAt = Date.now();
+  await recordDelivered(ledger, {
+    ...key,
+    channel: 'email',
+    userHash: userHash(context.user.email),
+    address: to,
+    addressHash: userHash(to),
+    reply,
+    messageId,
+    startedAt: new Date(startedAt),
+    deliveredAt: new Date(finishedAt),
+  });
+  return { messageId, startedAt, finishedAt };
 }
 
-/** The same node of the same run always gets the same id, so a re-sent duplicate is recognisable. */
-function messageIdFor(workflowId: string, nodeId: string): string {
-  const hash = createHash('sha256').update(workflowId).digest('hex').slice(0, 16);
+/** The same send always gets the same id, so a copy that went out twice is recognisable. */
+function messageIdFor({ workflowId, eventId, nodeId }: DeliveryKey): string {
+  const hash = createHash('sha256').update(`${workflowId}\n${eventId}`).digest('hex').slice(0, 16);
   return `<${nodeId.replace(/[^\w.-]/g, '-')}.${hash}@socktech>`;
 }
 

@@ -1,8 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { userHash } from '../ingest/identity';
+import type { Sql } from '../store/db';
+import type { DeliveryKey } from '../store/ledger';
+import type { HttpMethod } from '../flows/schema';
 import type { TemplateContext } from '../templates';
+import { deliveredBefore, deliveryKey, recordDelivered } from './delivered';
 import { renderField } from './render';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod };
 
 export interface WebhookInput {
   workflowId: string;
@@ -23,6 +28,8 @@ export interface WebhookResult {
   startedAt: number;
   /** Date.now() when it ended: the node's time in the run's timeline, live and replayed alike. */
   finishedAt: number;
+  /** An earlier execution of this node made the call: none was made this time. */
+  alreadyDelivered?: true;
 }
 
 export interface WebhookDeps {
@@ -30,14 +37,28 @@ export interface WebhookDeps {
   webhookTimeoutMs?: number;
 }
 
-export async function callWebhook(deps: WebhookDeps, input: WebhookInput): Promise<WebhookResult> {
+export async function callWebhook(
+  deps: WebhookDeps,
+  ledger: Sql,
+  input: WebhookInput,
+): Promise<WebhookResult> {
   const startedAt = Date.now();
   const { method, context } = input;
+  const key = deliveryKey(input);
+  const earlier = await deliveredBefore(ledger, key);
+  if (earlier) {
+    return {
+      status: earlier.status!,
+      startedAt: earlier.startedAt.getTime(),
+      finishedAt: earlier.deliveredAt.getTime(),
+      alreadyDelivered: true,
+    };
+  }
   const timeoutMs = deps.webhookTimeoutMs ?? 10_000;
   const url = resolveUrl(await renderField('url', input.url, context, 'none'), deps.webhookBaseUrl);
   const target = `${method} ${url}`;
   const body = await requestBody(input);
-  const headers = await requestHeaders(input, body !== undefined);
+  const headers = await requestHeaders(input, key, body !== undefined);
 
   let response: Response;
   try {
@@ -53,7 +74,19 @@ export async function callWebhook(deps: WebhookDeps, input: WebhookInput): Promi
   // Only the status matters; dropping the body frees the connection for the next call.
   await response.body?.cancel();
   if (!response.ok) throw statusFailure(response, target);
-  return { status: response.status, startedAt, finishedAt: Date.now() };
+  const finishedAt = Date.now();
+  await recordDelivered(ledger, {
+    ...key,
+    channel: 'webhook',
+    userHash: userHash(context.user.email),
+    address: context.user.email,
+    addressHash: userHash(context.user.email),
+    reply: `${response.status} ${response.statusText}`,
+    status: response.status,
+    startedAt: new Date(startedAt),
+    deliveredAt: new Date(finishedAt),
+  });
+  return { status: response.status, startedAt, finishedAt };
 }
 
 function resolveUrl(rendered: string, baseUrl: string): URL {
@@ -87,7 +120,11 @@ async function requestBody(input: WebhookInput): Promise<string | undefined> {
   });
 }
 
-async function requestHeaders(input: WebhookInput, hasBody: boolean): Promise<Headers> {
+async function requestHeaders(
+  input: WebhookInput,
+  key: DeliveryKey,
+  hasBody: boolean,
+): Promise<Headers> {
   const headers = new Headers();
   for (const [name, template] of Object.entries(input.headers ?? {})) {
     const value = await renderField(`header ${name}`, template, input.context, 'none');
@@ -102,7 +139,7 @@ async function requestHeaders(input: WebhookInput, hasBody: boolean): Promise<He
   }
   if (hasBody && !headers.has('content-type')) headers.set('Content-Type', 'application/json');
   // Set last so a flow cannot override them: receivers dedupe retries by this key.
-  headers.set('Idempotency-Key', `${input.workflowId}/${input.nodeId}`);
+  headers.set('Idempotency-Key', `${key.workflowId}/${key.eventId}/${key.nodeId}`);
   headers.set('User-Agent', 'socktech');
   return headers;
 }

@@ -6,6 +6,7 @@ import type { FlowIndex } from '../flows/load';
 import type { Ingest } from '../ingest/ingest';
 import { httpMetrics } from '../metrics/http';
 import { countRuns } from '../metrics/ingest';
+import type { Store } from '../store/db';
 import { requireApiKey } from './auth';
 import { docsRoutes } from './docs';
 import { errors } from './errors';
@@ -21,6 +22,8 @@ import { segmentRoutes } from './segment';
 
 export interface AppDeps {
   client: Client;
+  /** Socktech's own data (see store/db.ts). */
+  store: Store;
   ingest: Ingest;
   flows: () => FlowIndex;
   /** Base URL of the Temporal Web UI, which run details link to. */
@@ -42,7 +45,7 @@ export function createApp(deps: AppDeps): Koa {
   if (deps.apiKeys?.length) app.use(requireApiKey(deps.apiKeys));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   for (const router of [
-    healthRoutes(deps.client),
+    healthRoutes(deps.client, deps.store),
     eventsRoutes(deps.ingest),
     segmentRoutes(deps.ingest),
     runsRoutes(deps),

@@ -1,6 +1,7 @@
-import { loadConfig } from '../config';
+import { loadConfig, sharedStoreUrl } from '../config';
 import { loadFlows } from '../flows/load';
 import { createLogger } from '../log';
+import { openStore } from '../store/db';
 import { clientFor, connect } from '../temporal/connection';
 import { exposure, exposureNote } from './auth';
 import { serveApi } from './serve';
@@ -9,11 +10,14 @@ import { serveApi } from './serve';
 async function main(): Promise<void> {
   const config = loadConfig();
   const access = exposure(config.http);
+  const databaseUrl = sharedStoreUrl(config, 'npm run api');
   const log = createLogger(config.logLevel).child({ name: 'api' });
   const flows = await loadFlows(config.flowsDir);
+  const store = await openStore({ url: databaseUrl });
   const connection = await connect(config.temporal);
   const api = await serveApi({
     client: clientFor(connection, config.temporal),
+    store,
     flows: () => flows,
     taskQueue: config.temporal.taskQueue,
     // No worker shares this process's connection, so the server cannot hand a start to one.
@@ -25,12 +29,17 @@ async function main(): Promise<void> {
     apiKeys: config.http.apiKeys,
   });
   log.info(
-    { url: api.url, access: exposureNote[access], flows: flows.all().length },
+    {
+      url: api.url,
+      access: exposureNote[access],
+      flows: flows.all().length,
+      store: store.location,
+    },
     'API listening',
   );
   const stop = async () => {
     await api.close();
-    await connection.close();
+    await Promise.all([connection.close(), store.close()]);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

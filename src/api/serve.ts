@@ -4,10 +4,13 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { FlowIndex } from '../flows/load';
 import { createIngest } from '../ingest/ingest';
+import type { Store } from '../store/db';
 import { createApp } from './app';
 
 export interface ServeOptions {
   client: Client;
+  /** Opened and closed by the caller, which may share it with a worker. */
+  store: Store;
   flows: () => FlowIndex;
   taskQueue: string;
   /** Only when the client shares its native connection with a worker in this process. */

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { closeActivities, createActivities, type SendEmailInput } from '../../src/activities';
 import { startMailSink, type MailSink } from '../../src/devservices/mailSink';
 import type { TemplateContext } from '../../src/templates';
+import { findDelivery } from '../../src/store/ledger';
+import { userHash } from '../../src/ingest/identity';
 import { freePort } from '../harness/devServer';
+import { harness } from '../harness/hooks';
 import { failureOf } from './failureOf';
 
 const context: TemplateContext = {
@@ -14,8 +18,8 @@ const context: TemplateContext = {
   nodes: {},
 };
 
-const email: SendEmailInput = {
-  workflowId: 'welcome/ada@example.com/ev-1',
+const base: SendEmailInput = {
+  workflowId: 'welcome',
   nodeId: 'greet',
   subject: 'Hello {{ properties.name }}',
   body: '<p>Hello {{ properties.name }}</p><p>Bye</p>',
@@ -25,10 +29,17 @@ const email: SendEmailInput = {
 describe('sendEmail', () => {
   let sink: MailSink;
   let sendEmail: ReturnType<typeof createActivities>['sendEmail'];
+  // A run of its own for every test: the ledger remembers what the others sent.
+  let email: SendEmailInput;
+  beforeEach(() => {
+    email = { ...base, workflowId: `welcome:${randomUUID()}` };
+  });
 
   const sendThrough = (smtpUrl: string) =>
-    createActivities({ smtpUrl, mailFrom: 'flows@socktech.test', webhookBaseUrl: 'http://unused' })
-      .sendEmail;
+    createActivities(
+      { smtpUrl, mailFrom: 'flows@socktech.test', webhookBaseUrl: 'http://unused' },
+      harness().store,
+    ).sendEmail;
 
   before(async () => {
     sink = await startMailSink();
@@ -56,15 +67,41 @@ describe('sendEmail', () => {
     assert.equal(message.text.trim(), 'Hello <img src=x onerror=alert(1)>\nBye');
   });
 
-  it('gives a re-sent message the Message-ID of the first, and another run its own', async () => {
+  it('records the delivery in the ledger: key, reply, address and its hash, times', async () => {
+    const result = await sendEmail(email);
+
+    const key = { workflowId: email.workflowId, eventId: 'ev-1', nodeId: 'greet' };
+    const row = await findDelivery(harness().store, key);
+    assert.ok(row);
+    const { reply, ...rest } = row;
+    assert.match(reply, /^250 /);
+    assert.deepEqual(rest, {
+      ...key,
+      channel: 'email',
+      userHash: userHash('ada@example.com'),
+      address: 'ada@example.com',
+      addressHash: userHash('ada@example.com'),
+      messageId: result.messageId,
+      status: undefined,
+      startedAt: new Date(result.startedAt),
+      deliveredAt: new Date(result.finishedAt),
+    });
+  });
+
+  it('sends once per run, event and node: the same send again returns the first', async () => {
     const first = await sendEmail(email);
     const again = await sendEmail(email);
-    const otherRun = await sendEmail({ ...email, workflowId: 'welcome/bob@example.com/ev-2' });
+    const laterJourney = await sendEmail({
+      ...email,
+      context: { ...context, event: { ...context.event, id: 'ev-2' } },
+    });
+    const otherRun = await sendEmail({ ...email, workflowId: `welcome:${randomUUID()}` });
 
-    assert.equal(again.messageId, first.messageId);
-    assert.notEqual(otherRun.messageId, first.messageId);
+    assert.deepEqual(again, { ...first, alreadyDelivered: true });
+    assert.equal(first.alreadyDelivered, undefined);
     const ids = (await sink.messages()).map((m) => m.messageId);
-    assert.deepEqual(ids, [first.messageId, first.messageId, otherRun.messageId]);
+    assert.deepEqual(ids, [first.messageId, laterJourney.messageId, otherRun.messageId]);
+    assert.equal(new Set(ids).size, 3);
   });
 
   it('sends to the rendered `to` template when there is one', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { createActivities, type WebhookInput } from '../../src/activities';
 import {
   startWebhookReceiver,
@@ -6,7 +7,10 @@ import {
   type WebhookReceiver,
 } from '../../src/devservices/webhookReceiver';
 import type { TemplateContext } from '../../src/templates';
+import { userHash } from '../../src/ingest/identity';
+import { findDelivery } from '../../src/store/ledger';
 import { freePort } from '../harness/devServer';
+import { harness } from '../harness/hooks';
 import { failureOf } from './failureOf';
 
 const context: TemplateContext = {
@@ -22,8 +26,8 @@ const context: TemplateContext = {
   nodes: {},
 };
 
-const hook: WebhookInput = {
-  workflowId: 'upsell/ada@example.com/ev-7',
+const base: WebhookInput = {
+  workflowId: 'upsell',
   nodeId: 'notify',
   url: '/hooks/upgrade',
   method: 'POST',
@@ -34,14 +38,20 @@ describe('callWebhook', () => {
   let receiver: WebhookReceiver;
   let respond: (req: RecordedRequest) => number | Promise<number>;
   let callWebhook: ReturnType<typeof createActivities>['callWebhook'];
+  // A run of its own for every test: the ledger remembers what the others called.
+  let hook: WebhookInput;
+  let idempotencyKey: string;
 
   const callWith = (webhookTimeoutMs?: number) =>
-    createActivities({
-      smtpUrl: 'smtp://unused',
-      mailFrom: 'flows@socktech.test',
-      webhookBaseUrl: receiver.url,
-      webhookTimeoutMs,
-    }).callWebhook;
+    createActivities(
+      {
+        smtpUrl: 'smtp://unused',
+        mailFrom: 'flows@socktech.test',
+        webhookBaseUrl: receiver.url,
+        webhookTimeoutMs,
+      },
+      harness().store,
+    ).callWebhook;
 
   before(async () => {
     receiver = await startWebhookReceiver({ respond: (req) => respond(req) });
@@ -50,6 +60,8 @@ describe('callWebhook', () => {
   beforeEach(() => {
     respond = () => 200;
     receiver.clear();
+    hook = { ...base, workflowId: `upsell:${randomUUID()}` };
+    idempotencyKey = `${hook.workflowId}/ev-7/notify`;
   });
   after(() => receiver.close());
 
@@ -62,15 +74,36 @@ describe('callWebhook', () => {
     const [request] = receiver.requests();
     assert.equal(request.method, 'POST');
     assert.equal(request.path, '/hooks/upgrade');
-    assert.equal(request.headers['idempotency-key'], 'upsell/ada@example.com/ev-7/notify');
+    assert.equal(request.headers['idempotency-key'], idempotencyKey);
     assert.equal(request.headers['user-agent'], 'socktech');
     assert.equal(request.headers['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(request.body), {
       flow: { id: 'upsell', name: 'Upsell', version: '3' },
       node: 'notify',
-      workflowId: 'upsell/ada@example.com/ev-7',
+      workflowId: hook.workflowId,
       event: context.event,
       user: { email: 'ada@example.com' },
+    });
+  });
+
+  it('records the call in the ledger, and a second call for the node returns it', async () => {
+    const first = await callWebhook(hook);
+    const again = await callWebhook(hook);
+
+    assert.deepEqual(again, { ...first, alreadyDelivered: true });
+    assert.equal(receiver.requests().length, 1);
+    const key = { workflowId: hook.workflowId, eventId: 'ev-7', nodeId: 'notify' };
+    assert.deepEqual(await findDelivery(harness().store, key), {
+      ...key,
+      channel: 'webhook',
+      userHash: userHash('ada@example.com'),
+      address: 'ada@example.com',
+      addressHash: userHash('ada@example.com'),
+      reply: '200 OK',
+      messageId: undefined,
+      status: 200,
+      startedAt: new Date(first.startedAt),
+      deliveredAt: new Date(first.finishedAt),
     });
   });
 
@@ -97,7 +130,7 @@ describe('callWebhook', () => {
     const [request] = receiver.requests();
     assert.equal(request.body, '');
     assert.equal(request.headers['content-type'], undefined);
-    assert.equal(request.headers['idempotency-key'], 'upsell/ada@example.com/ev-7/notify');
+    assert.equal(request.headers['idempotency-key'], idempotencyKey);
   });
 
   it('fails transiently on a 503, and the same call goes through once the server recovers', async () => {
@@ -114,7 +147,7 @@ describe('callWebhook', () => {
     }
     assert.equal((await callWebhook(hook)).status, 200);
     const keys = receiver.requests().map((r) => r.headers['idempotency-key']);
-    assert.deepEqual(keys, Array(3).fill('upsell/ada@example.com/ev-7/notify'));
+    assert.deepEqual(keys, Array(3).fill(idempotencyKey));
   });
 
   it('fails transiently on a 429', async () => {

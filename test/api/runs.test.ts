@@ -260,6 +260,7 @@ describe('/v1/runs', () => {
     const { workflowId, runId } = await send(LIST, 'ui@example.com');
     const app = createApp({
       client: socktech.client,
+      store: harness().store,
       ingest: async () => [],
       flows: () => buildIndex(flows),
       temporalUiUrl: 'http://ui.example:8233/',

@@ -14,6 +14,7 @@ const key = 'openapi-key';
 function routesOfTheApp(): string[] {
   const app = createApp({
     client: {} as Client,
+    store: harness().store,
     ingest: async () => [],
     flows: () => buildIndex([]),
     logError: () => {},

@@ -14,11 +14,14 @@ describe('the harness', () => {
       connection: h.env.nativeConnection,
       taskQueue,
       workflowBundle: h.workflowBundle,
-      activities: createActivities({
-        smtpUrl: h.mail.smtpUrl,
-        mailFrom: 'hello@socktech.local',
-        webhookBaseUrl: h.webhooks.url,
-      }),
+      activities: createActivities(
+        {
+          smtpUrl: h.mail.smtpUrl,
+          mailFrom: 'hello@socktech.local',
+          webhookBaseUrl: h.webhooks.url,
+        },
+        h.store,
+      ),
     });
     const flow = await testFlow({
       id: 'hello',

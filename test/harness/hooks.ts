@@ -3,8 +3,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { startMailSink, type MailSink } from '../../src/devservices/mailSink';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/devservices/webhookReceiver';
+import { openStore, type Store } from '../../src/store/db';
 import type { DevServer } from '../../src/temporal/devServer';
 import { startTestServer } from './devServer';
+import { dropPostgresDatabases } from './postgres';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -13,6 +15,8 @@ export interface Harness {
   workflowBundle: { code: string };
   mail: MailSink;
   webhooks: WebhookReceiver;
+  /** Embedded, in memory: what workers and APIs in this process share. */
+  store: Store;
 }
 
 let server: (DevServer & { address: string }) | undefined;
@@ -27,7 +31,7 @@ before(async function () {
   this.timeout(180_000);
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   server = await startTestServer();
-  const [env, workflowBundle, mail, webhooks] = await Promise.all([
+  const [env, workflowBundle, mail, webhooks, store] = await Promise.all([
     TestWorkflowEnvironment.createFromExistingServer({ address: server.address }),
     bundleWorkflowCode({
       workflowsPath: require.resolve('../../src/workflows'),
@@ -35,8 +39,9 @@ before(async function () {
     }),
     startMailSink({ smtpPort: 0, webPort: 0 }),
     startWebhookReceiver({ port: 0 }),
+    openStore({}),
   ]);
-  current = { env, address: server.address, workflowBundle, mail, webhooks };
+  current = { env, address: server.address, workflowBundle, mail, webhooks, store };
 });
 
 after(async function () {
@@ -44,7 +49,12 @@ after(async function () {
   if (current) {
     // Pooled SMTP connections would keep the sink from closing.
     closeActivities();
-    await Promise.all([current.env.teardown(), current.mail.close(), current.webhooks.close()]);
+    await Promise.all([
+      current.env.teardown(),
+      current.mail.close(),
+      current.webhooks.close(),
+      current.store.close(),
+    ]);
   }
-  await server?.stop();
+  await Promise.all([server?.stop(), dropPostgresDatabases()]);
 });

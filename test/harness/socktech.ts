@@ -40,6 +40,7 @@ export async function startSocktech(
     const worker = await createWorker({
       connection,
       temporal,
+      store: h.store,
       workflowBundle: h.workflowBundle,
       activities: {
         smtpUrl: h.mail.smtpUrl,
@@ -60,6 +61,7 @@ export async function startSocktech(
 
   const api = await serveApi({
     client,
+    store: h.store,
     flows: () => index,
     taskQueue: temporal.taskQueue,
     eagerStart: true,

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from './devServer';
 import { harness } from './hooks';
+import { postgresUrl } from './postgres';
 
 /**
- * `npm run worker` as a process of its own, against the run's dev server, mail sink and
- * webhook receiver: what a test needs to SIGKILL a worker or read its own metrics port.
+ * `npm run worker` as a process of its own, against the run's dev server, mail sink, webhook
+ * receiver and PostgreSQL database: what a test needs to SIGKILL a worker or read its own
+ * metrics port.
  */
 export async function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
   const h = harness();
@@ -15,6 +17,7 @@ export async function spawnWorker(env: Record<string, string>): Promise<ChildPro
       SMTP_URL: h.mail.smtpUrl,
       WEBHOOK_BASE_URL: h.webhooks.url,
       WORKER_METRICS_PORT: String(await freePort()),
+      DATABASE_URL: await postgresUrl(),
       LOG_LEVEL: 'warn',
       ...env,
     },

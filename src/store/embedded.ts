@@ -1,0 +1,30 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Sql, Store } from './db';
+
+/**
+ * PGlite: PostgreSQL compiled to WebAssembly, in this process. One process only may open a
+ * folder, which is why several processes need DATABASE_URL.
+ */
+export async function openEmbedded(dataDir?: string): Promise<Store> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  return {
+    ...sql(db),
+    transaction: (work) => db.transaction((tx) => work(sql(tx))),
+    ping: async () => {
+      await db.query('select 1');
+    },
+    close: () => db.close(),
+    location: dataDir ?? 'memory',
+  };
+}
+
+function sql(db: PGlite | Transaction): Sql {
+  return {
+    query: async (text, params) => (await db.query<never>(text, params)).rows,
+    exec: async (text) => {
+      await db.exec(text);
+    },
+  };
+}
