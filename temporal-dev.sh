@@ -4,6 +4,7 @@
 #   ./temporal-dev.sh start     run the dev server with a file database; says "ready" when healthy
 #   ./temporal-dev.sh cluster   build the Temporal server itself (cached), set up its databases on
 #                               PostgreSQL and run it, as a self-hosted cluster; says "ready" too
+#   ./temporal-dev.sh install-server   only build (or find) what `cluster` runs; print its folder
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION=v1.5.1 # v1.6+ carries a `replace` directive, which `go install` refuses
@@ -218,5 +219,6 @@ case "${1:-}" in
   install) install ;;
   start) start ;;
   cluster) cluster ;;
-  *) echo "usage: $0 install|start|cluster" >&2; exit 2 ;;
+  install-server) install_server ;;
+  *) echo "usage: $0 install|start|cluster|install-server" >&2; exit 2 ;;
 esac

@@ -3,6 +3,7 @@
 #   - Debian's Chromium at /usr/bin/chromium, for the page tests: installed with apt-get when
 #     running as root, otherwise the exact command is printed and the tests do not start.
 #   - the temporal CLI (the dev server the tests start), built once and cached by temporal-dev.sh.
+#   - the Temporal server and its sql tool (the cluster test), built once and cached likewise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,3 +35,5 @@ if [ ! -x "$chromium" ]; then
 fi
 
 ./temporal-dev.sh install >/dev/null
+# The Temporal server itself, for the test that runs Socktech on a cluster on PostgreSQL.
+./temporal-dev.sh install-server >/dev/null
