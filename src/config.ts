@@ -4,6 +4,22 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const hostNames = z
+  .string()
+  .transform((list) =>
+    list
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().regex(/^[\w-]+(\.[\w-]+)*$/, {
+        error: (issue) =>
+          `"${String(issue.input)}" is not a host name: give names alone, no scheme or port`,
+      }),
+    ),
+  );
 
 /** Every setting Socktech reads from the environment, validated once. */
 const envSchema = z.object({
@@ -22,6 +38,7 @@ const envSchema = z.object({
   SOCKTECH_API_KEYS: z.string().optional(),
   SOCKTECH_API_KEYS_FILE: z.string().optional(),
   SOCKTECH_OPEN: flag.optional(),
+  SOCKTECH_ALLOWED_HOSTS: hostNames.default([]),
   WORKER_METRICS_PORT: port.default(9464),
   FLOWS_DIR: z.string().default('flows'),
   SMTP_URL: z.string().url().optional(),
@@ -51,8 +68,11 @@ export interface TemporalSettings {
 
 export interface Config {
   temporal: TemporalSettings;
-  /** `apiKeys` empty: no auth, and the API binds a loopback HOST only, unless `open`. */
-  http: { host: string; port: number; apiKeys: string[]; open: boolean };
+  /**
+   * `apiKeys` empty: no auth, and the API binds a loopback HOST only, unless `open`.
+   * `allowedHosts`: names it answers to besides localhost, IP addresses and `host`.
+   */
+  http: { host: string; port: number; apiKeys: string[]; open: boolean; allowedHosts: string[] };
   /** The worker's Prometheus endpoint (the Temporal SDK's own metrics), on HOST. */
   workerMetricsPort: number;
   flowsDir: string;
@@ -95,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.PORT,
       apiKeys: apiKeys(e.SOCKTECH_API_KEYS, e.SOCKTECH_API_KEYS_FILE),
       open: e.SOCKTECH_OPEN ?? false,
+      allowedHosts: e.SOCKTECH_ALLOWED_HOSTS,
     },
     workerMetricsPort: e.WORKER_METRICS_PORT,
     flowsDir: e.FLOWS_DIR,

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     temporalUiUrl: temporalUi,
     log: log.child({ name: 'api' }),
     apiKeys: config.http.apiKeys,
+    allowedHosts: config.http.allowedHosts,
   });
   closers.push(() => api.close());
 

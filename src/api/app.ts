@@ -7,14 +7,16 @@ import type { Ingest } from '../ingest/ingest';
 import { httpMetrics } from '../metrics/http';
 import { countRuns } from '../metrics/ingest';
 import type { Store } from '../store/db';
-import { requireApiKey } from './auth';
+import { requireApiKey, type Routes } from './auth';
 import { docsRoutes } from './docs';
 import { errors } from './errors';
 import { eventsRoutes } from './events';
 import { flowsRoutes } from './flows';
 import { healthRoutes } from './health';
+import { allowedHosts } from './hosts';
 import { metricsRoutes } from './metrics';
 import { openapiRoutes } from './openapi';
+import { refuseCrossSiteWrites } from './origin';
 import { pageRoutes } from './page';
 import { requestLog } from './requestLog';
 import { runsRoutes } from './runs';
@@ -31,8 +33,10 @@ export interface AppDeps {
   logError: (err: unknown) => void;
   /** One line per request; none when absent. */
   log?: Logger;
-  /** When any, every /v1 route needs one (see auth.ts). */
+  /** When any, every route but the open ones needs one (see auth.ts). */
   apiKeys?: string[];
+  /** Host names answered besides localhost and IP addresses (see hosts.ts). */
+  allowedHosts?: string[];
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -42,19 +46,27 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestLog(deps.log ?? pino({ enabled: false })));
   app.use(httpMetrics);
   app.use(errors(deps.logError));
-  if (deps.apiKeys?.length) app.use(requireApiKey(deps.apiKeys));
+  const routes: Routes = {
+    keyed: [
+      eventsRoutes(deps.ingest),
+      segmentRoutes(deps.ingest),
+      runsRoutes(deps),
+      flowsRoutes(deps),
+    ],
+    // The page and what a browser, Prometheus or a load balancer fetch: none reads a run.
+    open: [
+      pageRoutes(),
+      healthRoutes(deps.client, deps.store),
+      metricsRoutes(),
+      openapiRoutes(),
+      docsRoutes(),
+    ],
+  };
+  app.use(allowedHosts(deps.allowedHosts ?? []));
+  app.use(refuseCrossSiteWrites);
+  if (deps.apiKeys?.length) app.use(requireApiKey(deps.apiKeys, routes));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
-  for (const router of [
-    healthRoutes(deps.client, deps.store),
-    eventsRoutes(deps.ingest),
-    segmentRoutes(deps.ingest),
-    runsRoutes(deps),
-    flowsRoutes(deps),
-    pageRoutes(),
-    metricsRoutes(),
-    openapiRoutes(),
-    docsRoutes(),
-  ]) {
+  for (const router of [...routes.keyed, ...routes.open]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIPv4 } from 'node:net';
-import type { Middleware } from 'koa';
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
 import { ConfigError, type Config } from '../config';
 import { HttpError } from './errors';
 
@@ -14,16 +15,28 @@ function presentedKey(authorization: string): string | undefined {
   return undefined;
 }
 
-/** Every /v1 route needs one of `keys`; the page, docs, health and metrics stay open. */
-export function requireApiKey(keys: string[]): Middleware {
+/** The app's routers: only routes of the `open` ones answer without a key. */
+export interface Routes {
+  open: Router[];
+  keyed: Router[];
+}
+
+/**
+ * Every request needs one of `keys` unless it is routed to an open route. Decided by the
+ * routers' own matching, on the path and method they route with, so no spelling of a path
+ * (case, trailing slash, `//`, an absolute-URI target) or method reaches a route unchecked.
+ */
+export function requireApiKey(keys: string[], routes: Routes): Middleware {
   // Equal-length digests make the comparison's time independent of the key and its length.
   const known = keys.map(digest);
   const isKnown = (key: string) => {
     const given = digest(key);
     return known.reduce((found, k) => timingSafeEqual(k, given) || found, false);
   };
+  const routed = (routers: Router[], ctx: Context) =>
+    routers.some((router) => router.match(ctx.path, ctx.method).route);
   return async (ctx, next) => {
-    if (ctx.path !== '/v1' && !ctx.path.startsWith('/v1/')) return next();
+    if (routed(routes.open, ctx) && !routed(routes.keyed, ctx)) return next();
     const key = presentedKey(ctx.get('Authorization'));
     if (key && isKnown(key)) return next();
     ctx.set('WWW-Authenticate', 'Bearer realm="socktech"');
@@ -40,7 +53,8 @@ export type Exposure = 'api keys' | 'loopback only' | 'open';
 
 /** For the ready block of `npm start`. */
 export const exposureNote: Record<Exposure, string> = {
-  'api keys': 'an API key is required on /v1 (SOCKTECH_API_KEYS)',
+  'api keys':
+    'an API key is required but on the page, docs, health and metrics (SOCKTECH_API_KEYS)',
   'loopback only': 'no API key needed: this machine only (loopback HOST)',
   open: 'no API key needed, open to all who reach it (SOCKTECH_OPEN=1)',
 };

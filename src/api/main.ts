@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     temporalUiUrl: config.temporal.uiUrl,
     log,
     apiKeys: config.http.apiKeys,
+    allowedHosts: config.http.allowedHosts,
   });
   log.info(
     {

@@ -20,6 +20,8 @@ export interface ServeOptions {
   temporalUiUrl?: string;
   log?: Logger;
   apiKeys?: string[];
+  /** Host names to answer besides localhost, IP addresses and `host` itself. */
+  allowedHosts?: string[];
 }
 
 export interface Serving {
@@ -32,7 +34,8 @@ export async function serveApi(options: ServeOptions): Promise<Serving> {
   const { client, flows, taskQueue, eagerStart, host, port, log, ...rest } = options;
   const ingest = createIngest({ client, flows, taskQueue, eagerStart });
   const logError = (err: unknown) => (log ? log.error(err) : console.error(err));
-  const app = createApp({ client, ingest, flows, logError, log, ...rest });
+  const allowedHosts = [host, ...(rest.allowedHosts ?? [])];
+  const app = createApp({ ...rest, client, ingest, flows, logError, log, allowedHosts });
   const server: Server = app.listen(port, host);
   await new Promise((resolve, reject) => {
     server.once('listening', resolve);

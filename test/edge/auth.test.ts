@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exposure } from '../../src/api/auth';
@@ -52,6 +53,113 @@ describe('API keys', () => {
   });
 });
 
+/** node:http, since fetch will not send a Host header of the caller's choosing. */
+function send(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: any }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, method, path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: text.startsWith('{') ? JSON.parse(text) : text,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('browsers, with no keys', () => {
+  let socktech: Socktech;
+  let own: string;
+  const trigger = '/v1/flows/browsed/trigger';
+
+  before(async () => {
+    const flow = await testFlow({
+      id: 'browsed',
+      name: 'Browsed',
+      trigger: { event: 'browsed' },
+      sample: { email: 'browsed@example.com' },
+      actions: [{ id: 'hook', type: 'webhook', url: `${harness().webhooks.url}/browsed` }],
+    });
+    socktech = await startSocktech([flow], {}, { allowedHosts: ['socktech.test'] });
+    own = socktech.url;
+  });
+  after(() => socktech.stop());
+
+  const post = (path: string, headers: Record<string, string>) =>
+    send(own, 'POST', path, { 'content-type': 'text/plain', ...headers }, '{}');
+
+  it('refuses a write another site sends, by Origin or by Sec-Fetch-Site (CSRF)', async () => {
+    const senders: Record<string, string>[] = [
+      { origin: 'http://evil.example' },
+      { origin: 'null' },
+      { origin: own.replace('127.0.0.1', 'localhost') },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.1:5173' },
+    ];
+    const writes = [trigger, '/v1/runs/anyone/cancel', '/v1/runs/anyone/rerun', '/v1/events'];
+    for (const headers of senders) {
+      for (const path of writes) {
+        const res = await post(path, headers);
+        assert.equal(res.status, 403, `${path} ${JSON.stringify(headers)}`);
+        assert.match(res.body.error, /another site may not change anything here/);
+      }
+    }
+  });
+
+  it("takes writes from the API's own page, and from servers, which send no Origin", async () => {
+    const page = await send(own, 'POST', trigger, {
+      'content-type': 'application/json',
+      origin: own,
+      'sec-fetch-site': 'same-origin',
+    });
+    assert.equal(page.status, 202);
+    const segment = await send(
+      own,
+      'POST',
+      '/v1/batch',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ batch: [] }),
+    );
+    assert.equal(segment.status, 200);
+    const read = await send(own, 'GET', '/v1/flows', { 'sec-fetch-site': 'cross-site' });
+    assert.equal(read.status, 200, 'a read is no write, and no other site can see its reply');
+  });
+
+  it('answers only Host names it serves: a DNS-rebinding page gets nothing', async () => {
+    for (const host of ['evil.example', 'evil.example:3000', 'localhost.evil.example']) {
+      for (const path of ['/v1/runs?status=running', '/', '/healthz']) {
+        const res = await send(own, 'GET', path, { host });
+        assert.equal(res.status, 421, `Host: ${host} ${path}`);
+        assert.match(res.body.error, /SOCKTECH_ALLOWED_HOSTS/);
+      }
+    }
+    for (const host of [
+      'localhost:3000',
+      'LOCALHOST',
+      '127.0.0.1',
+      '[::1]:8080',
+      '10.1.2.3:3000',
+    ]) {
+      const res = await send(own, 'GET', '/v1/flows', { host });
+      assert.equal(res.status, 200, `Host: ${host}`);
+    }
+    const added = await send(own, 'GET', '/v1/flows', { host: 'Socktech.test:443' });
+    assert.equal(added.status, 200, 'a name from SOCKTECH_ALLOWED_HOSTS');
+  });
+});
+
 describe('where the API listens', () => {
   const refusal = /SOCKTECH_API_KEYS.*SOCKTECH_OPEN=1/;
 
@@ -75,6 +183,16 @@ describe('where the API listens', () => {
     assert.deepEqual(http.apiKeys, ['key-a', 'key-b', 'key-c', 'key-d']);
     assert.equal(exposure(http), 'api keys');
     assert.throws(() => loadConfig({ SOCKTECH_API_KEYS_FILE: `${file}.missing` }), ConfigError);
+  });
+
+  it('answers the names in SOCKTECH_ALLOWED_HOSTS, and says which entry is not a name', () => {
+    assert.deepEqual(loadConfig({}).http.allowedHosts, []);
+    const { http } = loadConfig({ SOCKTECH_ALLOWED_HOSTS: ' Socktech.example.com,, flows.local ' });
+    assert.deepEqual(http.allowedHosts, ['socktech.example.com', 'flows.local']);
+    assert.throws(
+      () => loadConfig({ SOCKTECH_ALLOWED_HOSTS: 'a.example,https://b.example:8443' }),
+      /SOCKTECH_ALLOWED_HOSTS.*"https:\/\/b.example:8443" is not a host name/,
+    );
   });
 
   it('npm start refuses to bind 0.0.0.0 without keys or SOCKTECH_OPEN, naming both', () => {

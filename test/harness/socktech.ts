@@ -27,7 +27,7 @@ export interface Socktech {
 export async function startSocktech(
   flows: Flow[],
   options: Partial<WorkerOptions> = {},
-  apiOptions: Pick<ServeOptions, 'apiKeys' | 'log'> = {},
+  apiOptions: Pick<ServeOptions, 'apiKeys' | 'log' | 'allowedHosts'> = {},
 ): Promise<Socktech> {
   const h = harness();
   const connection = h.env.nativeConnection;

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { Agent, request } from 'node:http';
+import type Router from '@koa/router';
+import { createApp, type AppDeps } from '../../src/api/app';
+import { startSocktech, type Socktech } from '../harness/socktech';
+
+const key = 'walk-key';
+
+/** The routes that answer without a key. Every other route the app registers needs one. */
+const open = new Set([
+  'GET /',
+  'GET /page.js',
+  'GET /page.css',
+  'GET /auth.js',
+  'GET /healthz',
+  'GET /metrics',
+  'GET /openapi.json',
+  'GET /docs',
+  'GET /docs/swagger-ui-bundle.js',
+  'GET /docs/swagger-ui.css',
+]);
+
+interface Route {
+  method: string;
+  path: string;
+}
+
+/** Read from the routers mounted on the app, so a route added tomorrow is walked too. */
+function routesOfTheApp(): Route[] {
+  // Only the routers are read: nothing here calls a dependency.
+  const app = createApp({} as AppDeps);
+  const layers = app.middleware.flatMap((m) => (m as { router?: Router }).router?.stack ?? []);
+  return layers.flatMap((layer) =>
+    layer.methods
+      .filter((method) => method !== 'HEAD')
+      .map((method) => ({ method, path: String(layer.path).replace(/:\w+/g, 'walk') })),
+  );
+}
+
+/** Ways to write `path` that a router, a proxy or a prefix check might read differently. */
+function spellings(path: string, origin: string): string[] {
+  const capitalized = path.replace(/\/(\w)/g, (_, c: string) => `/${c.toUpperCase()}`);
+  const inner = path.replace(/(?!^)\//g, '%2F');
+  return [
+    path,
+    path.toUpperCase(),
+    capitalized,
+    `${path}/`,
+    `${capitalized}/`,
+    `/${path}`,
+    path.replaceAll('/', '//'),
+    inner,
+    path.replace(/[a-z]/, (c) => `%${c.charCodeAt(0).toString(16)}`),
+    `/./${path.slice(1)}`,
+    `/healthz/..${path}`,
+    `/docs/..${path}`,
+    `${path}/.`,
+    `${path}?status=running`,
+    `${capitalized}?email=a%40example.com`,
+    `${origin}${path}`,
+    `${origin}${capitalized}/`,
+  ];
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+
+/** node:http, not fetch: fetch normalises the path and cannot send an absolute-URI target. */
+function send(url: URL, method: string, target: string, authorization?: string): Promise<number> {
+  const body = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? undefined : '{}';
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: target,
+        agent,
+        headers: {
+          ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
+          ...(authorization ? { authorization } : {}),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `tasks` a few at a time: enough to be quick, few enough to leave the machine usable. */
+async function inTurn<T>(tasks: Array<() => Promise<T>>, width = 8): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: width }, lane));
+  return results;
+}
+
+describe('every route the app registers, however it is spelled', () => {
+  let socktech: Socktech;
+  let url: URL;
+  const routes = routesOfTheApp();
+  const keyed = routes.filter((r) => !open.has(`${r.method} ${r.path}`));
+
+  // No flows: with the right key, nothing walked here can start a run or send an email.
+  before(async () => {
+    socktech = await startSocktech([], {}, { apiKeys: [key] });
+    url = new URL(socktech.url);
+  });
+  after(async () => {
+    agent.destroy();
+    await socktech.stop();
+  });
+
+  it('reads the routes from the app, open and keyed', () => {
+    assert.ok(keyed.length >= 10, `found ${keyed.length} routes that need a key`);
+    assert.ok(keyed.some((r) => r.method === 'POST' && r.path === '/v1/events'));
+    const found = new Set(routes.map((r) => `${r.method} ${r.path}`));
+    assert.deepEqual(
+      [...open].filter((r) => !found.has(r)),
+      [],
+      'every open route in this list is still registered',
+    );
+  });
+
+  it('answers 401 without a key or with a wrong one, and never 401 with the right one', async () => {
+    const checks = keyed.flatMap((route) =>
+      spellings(route.path, socktech.url).flatMap((target) =>
+        [...new Set([route.method, 'HEAD', 'OPTIONS', 'DELETE'])].flatMap((method) => [
+          { method, target, authorization: undefined, needs: 401 },
+          { method, target, authorization: 'Bearer not-the-key', needs: 401 },
+          { method, target, authorization: `Bearer ${key}`, needs: 'not 401' },
+        ]),
+      ),
+    );
+    const statuses = await inTurn(
+      checks.map((c) => () => send(url, c.method, c.target, c.authorization)),
+    );
+    const wrong = checks
+      .map((c, i) => ({ ...c, status: statuses[i] }))
+      .filter((c) => (c.needs === 401 ? c.status !== 401 : c.status === 401))
+      .map((c) => `${c.authorization ?? 'no key'}: ${c.method} ${c.target} → ${c.status}`);
+    assert.deepEqual(wrong.slice(0, 30), [], `${wrong.length} of ${checks.length} requests`);
+  });
+
+  it('answers the open routes without a key', async () => {
+    for (const route of routes.filter((r) => open.has(`${r.method} ${r.path}`))) {
+      for (const method of [route.method, 'HEAD']) {
+        assert.equal(await send(url, method, route.path), 200, `${method} ${route.path}`);
+      }
+    }
+  });
+});
