@@ -1,4 +1,3 @@
-import { bodyParser } from '@koa/bodyparser';
 import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import pino, { type Logger } from 'pino';
@@ -8,6 +7,7 @@ import { httpMetrics } from '../metrics/http';
 import { countRuns } from '../metrics/ingest';
 import type { Store } from '../store/db';
 import { requireApiKey, type Routes } from './auth';
+import { jsonBody } from './body';
 import { docsRoutes } from './docs';
 import { errors } from './errors';
 import { eventsRoutes } from './events';
@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(allowedHosts(deps.allowedHosts ?? []));
   app.use(refuseCrossSiteWrites);
   if (deps.apiKeys?.length) app.use(requireApiKey(deps.apiKeys, routes));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
+  app.use(jsonBody({ anyContentType: ['/v1/track', '/v1/batch'] }));
   for (const router of [...routes.keyed, ...routes.open]) {
     app.use(router.routes()).use(router.allowedMethods());
   }

@@ -13,7 +13,30 @@ export class HttpError extends Error {
 }
 
 export function describeIssues(error: ZodError): string[] {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`);
+  return error.issues
+    .flatMap(byField)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`);
+}
+
+/**
+ * Problems as fields would name them: an unknown key is one problem of its own, and a union's
+ * problems are those of the option the value has the shape of (`1.email`, not "invalid
+ * input"); when it has the shape of none, or of several, the union's own message stands.
+ */
+function byField(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      ...issue,
+      path: [...issue.path, key],
+      message: 'unknown field',
+    }));
+  }
+  if (issue.code !== 'invalid_union') return [issue];
+  const shaped = issue.errors.filter(
+    (option) => !option.some((i) => i.code === 'invalid_type' && i.path.length === 0),
+  );
+  if (shaped.length !== 1) return [issue];
+  return shaped[0].flatMap((i) => byField({ ...i, path: [...issue.path, ...i.path] }));
 }
 
 /** Parses with a zod schema or answers 400 listing every problem by field. */
@@ -43,7 +66,7 @@ export const errors =
         ctx.body = { error: 'invalid request', problems: describeIssues(err) };
         return;
       }
-      // Errors from the body parser carry a client status (400 bad JSON, 413 too large, 415).
+      // As ctx.throw makes them, with a client status.
       const status = (err as { status?: unknown }).status;
       if (typeof status === 'number' && status >= 400 && status < 500) {
         ctx.status = status;

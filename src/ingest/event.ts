@@ -17,7 +17,8 @@ export const eventSchema = z
 
 export type IncomingEvent = z.infer<typeof eventSchema>;
 
-export const eventsBodySchema = z.union([
-  eventSchema.transform((e) => [e]),
-  z.array(eventSchema).min(1).max(MAX_BATCH),
-]);
+/** One event or a batch; a problem names the field, and in a batch the index (see errors.ts). */
+export const eventsBodySchema = z.union(
+  [eventSchema.transform((e) => [e]), z.array(eventSchema).min(1).max(MAX_BATCH)],
+  { error: 'must be an event (an object) or an array of events' },
+);

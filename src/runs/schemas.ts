@@ -33,7 +33,10 @@ export const listRunsQuerySchema = runFilterSchema.extend({
 });
 
 export const runQuerySchema = z.strictObject({
-  runId: z.string().min(1).optional().describe('a run of the workflow other than its latest'),
+  runId: z
+    .guid('must be a run ID, as Temporal writes them')
+    .optional()
+    .describe('a run of the workflow other than its latest'),
 });
 
 const time = z.iso.datetime();

@@ -143,6 +143,33 @@ describe('Segment-compatible ingestion', () => {
     await inbox(email);
   });
 
+  it('reads the body as JSON whatever its Content-Type says, as Segment does', async () => {
+    // Some server libraries send their gzip batch as a form; analytics.js sends text/plain.
+    const types = ['application/x-www-form-urlencoded', 'text/plain', 'application/octet-stream'];
+    const sent: string[] = [];
+    for (const type of types) {
+      for (const gzip of [true, false]) {
+        for (const path of ['/v1/track', '/v1/batch']) {
+          const email = `typed.${sent.length}.${Date.now()}@example.com`;
+          const call = {
+            type: 'track',
+            event: 'Signed Up',
+            userId: 'u-typed',
+            properties: { plan: type },
+            context: { traits: { email } },
+          };
+          const json = JSON.stringify(path === '/v1/batch' ? { batch: [call] } : call);
+          const headers: Record<string, string> = { 'content-type': type };
+          if (gzip) headers['content-encoding'] = 'gzip';
+          const res = await post(path, gzip ? gzipSync(json) : json, headers);
+          assert.equal(res.status, 200, `${path} ${type}${gzip ? ' gzip' : ''}`);
+          sent.push(email);
+        }
+      }
+    }
+    for (const email of sent) await inbox(email);
+  });
+
   it("keeps Segment's limits: 32 KB a call, 500 KB a batch after decompression", async () => {
     const call = (size: number) => ({
       type: 'track',
