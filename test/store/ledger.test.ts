@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { openStore, type Store } from '../../src/store/db';
+import { findDelivery, recordDelivery, type Delivery } from '../../src/store/ledger';
+import { backends } from './backends';
+
+const delivery: Delivery = {
+  workflowId: 'welcome:3f2a',
+  eventId: 'ev-1',
+  nodeId: 'greet',
+  channel: 'email',
+  userHash: '3f2a',
+  address: 'ada@example.com',
+  addressHash: '3f2a',
+  reply: '250 2.0.0 Ok: queued as 4B1C',
+  messageId: '<greet.0123456789abcdef@socktech>',
+  startedAt: new Date('2025-03-04T05:06:07.089Z'),
+  deliveredAt: new Date('2025-03-04T05:06:07.123Z'),
+};
+
+for (const backend of backends) {
+  describe(`the send ledger on ${backend.name}`, function () {
+    this.timeout(120_000);
+    let store: Store;
+    before(async () => {
+      store = await openStore(await backend.fresh());
+    });
+    after(() => store?.close());
+
+    it('gives back a recorded delivery as it was recorded, to the millisecond', async () => {
+      await recordDelivery(store, delivery);
+
+      assert.deepEqual(await findDelivery(store, delivery), { ...delivery, status: undefined });
+    });
+
+    it('keeps the first record of a key and drops a later one', async () => {
+      const key = { ...delivery, nodeId: 'twice' };
+      await recordDelivery(store, key);
+      await recordDelivery(store, { ...key, reply: '250 again', deliveredAt: new Date() });
+
+      assert.equal((await findDelivery(store, key))?.reply, delivery.reply);
+    });
+
+    it('tells apart the sends of two journeys through one workflow ID', async () => {
+      const webhook: Delivery = {
+        ...delivery,
+        nodeId: 'notify',
+        channel: 'webhook',
+        reply: '200 OK',
+        messageId: undefined,
+        status: 200,
+      };
+      await recordDelivery(store, webhook);
+
+      assert.equal(await findDelivery(store, { ...webhook, eventId: 'ev-2' }), undefined);
+      assert.deepEqual(await findDelivery(store, webhook), webhook);
+    });
+  });
+}
