@@ -21,12 +21,13 @@ export const MAX_DEPTH = 32;
 const methods = new Set(['POST', 'PUT', 'PATCH']);
 
 type Inflate = (body: Buffer, options: ZlibOptions) => Promise<Buffer>;
-const inflaters: Record<string, Inflate> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-};
+// A Map, not an object: a header naming a property of Object.prototype must not find one.
+const inflaters = new Map<string, Inflate>([
+  ['gzip', promisify(gunzip)],
+  ['x-gzip', promisify(gunzip)],
+  ['deflate', promisify(inflate)],
+  ['br', promisify(brotliDecompress)],
+]);
 
 export interface BodyOptions {
   /** Paths that read the body as JSON whatever its Content-Type, as Segment's API does. */
@@ -78,7 +79,7 @@ async function read(req: IncomingMessage): Promise<Buffer> {
 async function decode(raw: Buffer, contentEncoding: string): Promise<Buffer> {
   const encoding = contentEncoding.trim().toLowerCase();
   if (encoding === '' || encoding === 'identity') return raw;
-  const inflater = inflaters[encoding];
+  const inflater = inflaters.get(encoding);
   if (!inflater) {
     throw new HttpError(
       415,
@@ -92,7 +93,7 @@ async function decode(raw: Buffer, contentEncoding: string): Promise<Buffer> {
       throw tooLarge('the body once inflated');
     throw new HttpError(
       400,
-      `the body is not valid ${encoding}, as its Content-Encoding says: ${(err as Error).message}`,
+      `the body is not valid ${encoding}, which its Content-Encoding says it is: ${(err as Error).message}`,
     );
   }
 }

@@ -62,6 +62,7 @@ export const operations: Operation[] = [
       },
       400: error('invalid events: nothing was ingested'),
       413: error('a body over 1 MB'),
+      415: error('a body that is not application/json, or in an unknown Content-Encoding'),
     },
   },
   {
@@ -72,6 +73,7 @@ export const operations: Operation[] = [
     body: trackCallSchema,
     replies: {
       200: { description: 'taken, as Segment answers', schema: segmentReplySchema },
+      400: error('a body that is not JSON (whatever its Content-Type)'),
       413: error('a call over 32 KB'),
     },
   },
@@ -117,6 +119,7 @@ export const operations: Operation[] = [
     query: runQuerySchema,
     replies: {
       200: { description: 'the run', schema: runDetailSchema },
+      400: error('a runId that is not a run ID'),
       404: error('no such run'),
       503: error("the run's progress query went unanswered"),
     },
@@ -170,6 +173,7 @@ export const operations: Operation[] = [
       202: { description: 'what the event matched', schema: triggerReplySchema },
       400: error('no email given and the flow has no sample'),
       404: error('no such flow'),
+      415: error('a body that is not application/json'),
     },
   },
   {

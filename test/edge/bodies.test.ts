@@ -69,9 +69,11 @@ describe('request bodies', () => {
   });
 
   it('answers 415 to a Content-Encoding it does not know, naming those it does', async () => {
-    const res = await send('/v1/events', JSON.stringify(event), { 'content-encoding': 'zstd' });
-    assert.equal(res.status, 415);
-    assert.match(res.body.error, /zstd.*gzip, deflate, br/);
+    for (const encoding of ['zstd', 'constructor', '__proto__']) {
+      const res = await send('/v1/events', JSON.stringify(event), { 'content-encoding': encoding });
+      assert.equal(res.status, 415, encoding);
+      assert.match(res.body.error, new RegExp(`"${encoding}".*gzip, deflate, br`));
+    }
   });
 
   it('answers 413 to a body over 1 MB, on the wire or once inflated', async () => {
