@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { userHash } from '../ingest/identity';
+import { headerSafe, userHash } from '../ingest/identity';
 import type { Sql } from '../store/db';
 import type { DeliveryKey } from '../store/ledger';
 import type { HttpMethod } from '../flows/schema';
@@ -139,7 +139,7 @@ async function requestHeaders(
   }
   if (hasBody && !headers.has('content-type')) headers.set('Content-Type', 'application/json');
   // Set last so a flow cannot override them: receivers dedupe retries by this key.
-  headers.set('Idempotency-Key', `${key.workflowId}/${key.eventId}/${key.nodeId}`);
+  headers.set('Idempotency-Key', `${key.workflowId}/${headerSafe(key.eventId)}/${key.nodeId}`);
   headers.set('User-Agent', 'socktech');
   return headers;
 }

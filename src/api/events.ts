@@ -1,28 +1,48 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
-import { eventsBodySchema } from '../ingest/event';
-import type { Ingest } from '../ingest/ingest';
+import { eventIdSchema, eventsBodySchema, type IncomingEvent } from '../ingest/event';
+import type { EventResult, Ingest } from '../ingest/ingest';
+import { deliverySchema, failedDeliverySchema, flowMatchSchema } from '../ingest/match';
+import { TemporalUnavailableError } from '../ingest/unavailable';
 import { countEvents } from '../metrics/ingest';
-import { parseOr400 } from './errors';
-import { noteIngest } from './requestLog';
+import { HttpError, parseOr400 } from './errors';
+import { noteIngest, requestLogger } from './requestLog';
 
-export const idempotencyKey = z.string().min(1).max(200);
+export const idempotencyKey = eventIdSchema;
 
 export const eventsReplySchema = z.object({
   events: z.array(
     z.object({
-      id: z.string().describe('the dedupe key: yours, or one assigned'),
-      matched: z.array(
-        z.object({
-          flowId: z.string(),
-          workflowId: z.string(),
-          outcome: z.enum(['started', 'duplicate', 'filtered']),
-          runId: z.string().optional(),
-        }),
-      ),
+      id: z
+        .string()
+        .describe('the dedupe key: yours, or one derived from name, email, timestamp, properties'),
+      matched: z.array(flowMatchSchema).describe('every flow whose trigger the event matched'),
+      delivered: z
+        .array(deliverySchema)
+        .describe("this user's runs that were waiting for such an event and were handed it"),
+      undelivered: z
+        .array(failedDeliverySchema)
+        .optional()
+        .describe('runs waiting for such an event that could not be handed it: send it again'),
     }),
   ),
 });
+
+/** Ingests, or answers 503 when Temporal could not be reached and nothing happened. */
+async function ingestOr503(
+  ctx: Context,
+  ingest: Ingest,
+  events: IncomingEvent[],
+): Promise<EventResult[]> {
+  try {
+    return await ingest(events);
+  } catch (err) {
+    if (!(err instanceof TemporalUnavailableError)) throw err;
+    ctx.set('Retry-After', String(err.retryAfterSeconds));
+    throw new HttpError(503, err.message);
+  }
+}
 
 export function eventsRoutes(ingest: Ingest): Router {
   return new Router().post('/v1/events', countEvents('events'), async (ctx) => {
@@ -35,8 +55,16 @@ export function eventsRoutes(ingest: Ingest): Router {
       }
       events[0].id ??= parseOr400(idempotencyKey, header, 'Idempotency-Key header');
     }
-    const results = await ingest(events);
+    const results = await ingestOr503(ctx, ingest, events);
     noteIngest(ctx, events, results);
+    for (const { id, matched, undelivered = [] } of results) {
+      for (const { flowId, workflowId, reason } of matched.filter((m) => m.outcome === 'error')) {
+        requestLogger(ctx).error({ event: id, flowId, workflowId, reason }, 'start failed');
+      }
+      for (const { flowId, workflowId, reason } of undelivered) {
+        requestLogger(ctx).error({ event: id, flowId, workflowId, reason }, 'delivery failed');
+      }
+    }
     ctx.status = 202;
     ctx.body = { events: results } satisfies z.infer<typeof eventsReplySchema>;
   });

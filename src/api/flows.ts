@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { parseEdge } from '../flows/edges';
 import { flowLevels } from '../flows/graph';
 import type { FlowIndex } from '../flows/load';
-import type { Flow } from '../flows/schema';
+import { REENTRIES, type Flow } from '../flows/schema';
 import type { Ingest } from '../ingest/ingest';
+import { flowMatchSchema } from '../ingest/match';
 import { HttpError, parseOr400 } from './errors';
 
 export const flowViewSchema = z.object({
@@ -13,7 +14,7 @@ export const flowViewSchema = z.object({
   name: z.string(),
   description: z.string().nullable(),
   version: z.string(),
-  reentry: z.enum(['once', 'after-exit', 'every-event']),
+  reentry: z.enum(REENTRIES),
   trigger: z.object({ event: z.string(), where: z.record(z.string(), z.unknown()) }),
   sample: z
     .object({ event: z.string(), email: z.string(), properties: z.record(z.string(), z.unknown()) })
@@ -42,14 +43,7 @@ export const triggerBodySchema = z.strictObject({
 export const triggerReplySchema = z.object({
   event: z.object({ id: z.string(), name: z.string(), email: z.string() }),
   matched: z
-    .array(
-      z.object({
-        flowId: z.string(),
-        workflowId: z.string(),
-        outcome: z.enum(['started', 'duplicate', 'filtered']),
-        runId: z.string().optional(),
-      }),
-    )
+    .array(flowMatchSchema)
     .describe('every flow the sample event matched, as for POST /v1/events'),
 });
 export type TriggerReply = z.infer<typeof triggerReplySchema>;

@@ -28,6 +28,8 @@ interface Reply {
   /** A JSON reply's schema; `type` names any other media type. */
   schema?: z.ZodType;
   type?: string;
+  /** Response headers by name; the schema's description says what each means. */
+  headers?: Record<string, z.ZodType>;
 }
 
 export interface Operation {
@@ -57,12 +59,18 @@ export const operations: Operation[] = [
     body: eventsBodySchema,
     replies: {
       202: {
-        description: 'every flow each event matched, and what happened',
+        description:
+          'every flow each event matched, and what happened; an event with an `error` outcome ' +
+          'or an `undelivered` run is to be sent again (what did happen comes back a duplicate)',
         schema: eventsReplySchema,
       },
       400: error('invalid events: nothing was ingested'),
       413: error('a body over 1 MB'),
       415: error('a body that is not application/json, or in an unknown Content-Encoding'),
+      503: {
+        ...error('Temporal is unreachable: nothing was started or delivered, send it all again'),
+        headers: { 'Retry-After': z.int().describe('seconds to wait before sending again') },
+      },
     },
   },
   {
@@ -279,6 +287,14 @@ function operation(op: Operation) {
         status,
         {
           description: r.description,
+          ...(r.headers && {
+            headers: Object.fromEntries(
+              Object.entries(r.headers).map(([name, header]) => [
+                name,
+                { description: header.description, schema: jsonSchema(header, 'output') },
+              ]),
+            ),
+          }),
           content: r.schema
             ? { 'application/json': { schema: jsonSchema(r.schema, 'output') } }
             : { [r.type ?? 'text/plain']: {} },

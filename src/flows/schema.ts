@@ -6,9 +6,12 @@ import type { Where, WhereOperators } from './where';
 
 // The normalised flow is plain JSON: it travels to the workflow as its input.
 
-export type Reentry = 'once' | 'after-exit' | 'every-event';
-export type OnFailure = 'fail' | 'continue';
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export const REENTRIES = ['once', 'after-exit', 'every-event'] as const;
+export type Reentry = (typeof REENTRIES)[number];
+export const ON_FAILURE = ['fail', 'continue'] as const;
+export type OnFailure = (typeof ON_FAILURE)[number];
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Exponential back-off; `maximumAttempts` 0 means unlimited. */
 export interface RetryPolicy {
@@ -190,7 +193,7 @@ const actionBase = {
     .transform((edges) => edges.filter((e) => e !== ROOT))
     .prefault([]),
   retry: retrySchema.prefault({}),
-  onFailure: z.enum(['fail', 'continue']).default('fail'),
+  onFailure: z.enum(ON_FAILURE).default('fail'),
 };
 
 const sendEmailSchema = z.strictObject({
@@ -225,7 +228,7 @@ const webhookSchema = z.strictObject({
   ...actionBase,
   type: z.literal('webhook'),
   url: template,
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+  method: z.enum(HTTP_METHODS).default('POST'),
   headers: z.record(z.string(), template).default({}),
   body: template.optional(),
 }) satisfies z.ZodType<WebhookAction>;
@@ -265,7 +268,7 @@ export const flowFileSchema = z.strictObject({
   name: text,
   description: z.string().optional(),
   version: text.optional(),
-  reentry: z.enum(['once', 'after-exit', 'every-event']).default('once'),
+  reentry: z.enum(REENTRIES).default('once'),
   trigger: z.strictObject({ event: text, where: whereSchema.default({}) }),
   sample: z
     .strictObject({

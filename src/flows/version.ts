@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** Sorted keys and no whitespace, so reformatting a file leaves its version alone. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;

@@ -2,10 +2,12 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FlowIndex } from '../flows/load';
 import { eventSignal, type RunEvent } from '../workflows/definitions';
 import { workflowIdFor } from './identity';
+import type { Delivery } from './match';
 
-export interface Delivery {
-  flowId: string;
-  workflowId: string;
+export interface Attempt {
+  delivery: Delivery;
+  /** Why the signal did not go through; absent when it did. */
+  error?: unknown;
 }
 
 /**
@@ -18,18 +20,17 @@ export async function deliver(
   flows: FlowIndex,
   userHash: string,
   event: RunEvent,
-): Promise<Delivery[]> {
-  const sent = await Promise.all(
-    flows.waitingFor(event.name).map(async (flow) => {
-      const workflowId = workflowIdFor(flow, userHash, '');
+): Promise<Attempt[]> {
+  const attempts = await Promise.all(
+    flows.waitingFor(event.name).map(async (flow): Promise<Attempt[]> => {
+      const delivery = { flowId: flow.id, workflowId: workflowIdFor(flow, userHash, '') };
       try {
-        await client.workflow.getHandle(workflowId).signal(eventSignal, event);
-        return [{ flowId: flow.id, workflowId }];
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return [];
-        throw err;
+        await client.workflow.getHandle(delivery.workflowId).signal(eventSignal, event);
+        return [{ delivery }];
+      } catch (error) {
+        return error instanceof WorkflowNotFoundError ? [] : [{ delivery, error }];
       }
     }),
   );
-  return sent.flat();
+  return attempts.flat();
 }

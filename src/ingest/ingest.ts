@@ -1,29 +1,30 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { Flow } from '../flows/schema';
 import type { FlowIndex } from '../flows/load';
+import {
+  propertyProblems,
+  requiredProperties,
+  type PropertyProblems,
+} from '../flows/requiredProperties';
+import type { Flow } from '../flows/schema';
 import { matchesWhere } from '../flows/where';
 import { EVENT, FLOW_ID, FLOW_VERSION, USER } from '../temporal/searchAttributes';
-import type { FlowRunInput, RunEvent, RunUser } from '../workflows/definitions';
+import type { RunEvent, RunUser } from '../workflows/definitions';
+import { flowRun } from '../workflows/flowRun';
+import { deliver } from './deliver';
 import type { IncomingEvent } from './event';
-import { deliver, type Delivery } from './deliver';
 import { dedupeKey, userHash, workflowIdFor } from './identity';
+import type { Delivery, FailedDelivery, FlowMatch } from './match';
 import { reentryPolicies } from './startOptions';
-
-export type Outcome = 'started' | 'duplicate' | 'filtered';
-
-export interface FlowMatch {
-  flowId: string;
-  workflowId: string;
-  outcome: Outcome;
-  runId?: string;
-}
+import { failureReason, isUnreachable, TemporalUnavailableError } from './unavailable';
 
 export interface EventResult {
-  /** The dedupe key: the client's, or one assigned here. */
+  /** The dedupe key: the client's, or one derived from the event. */
   id: string;
   matched: FlowMatch[];
   /** Runs of this user that were waiting for such an event and were handed it. */
   delivered: Delivery[];
+  /** Runs waiting for such an event that could not be handed it; absent when none. */
+  undelivered?: FailedDelivery[];
 }
 
 export interface IngestDeps {
@@ -34,52 +35,87 @@ export interface IngestDeps {
   eagerStart: boolean;
 }
 
+/**
+ * Starts and signals for every event. Throws TemporalUnavailableError when Temporal could not
+ * be reached and nothing was started or delivered, so the whole request may be sent again;
+ * any other failure is an outcome of its event, next to what did succeed.
+ */
 export type Ingest = (events: IncomingEvent[]) => Promise<EventResult[]>;
 
-export function createIngest(deps: IngestDeps): Ingest {
-  const start = async (flow: Flow, event: RunEvent, user: RunUser): Promise<FlowMatch> => {
-    const workflowId = workflowIdFor(flow, user.hash, event.id!);
-    if (!matchesWhere(flow.trigger.where, event.properties)) {
-      return { flowId: flow.id, workflowId, outcome: 'filtered' };
-    }
-    const input: FlowRunInput = { flow, user, event };
-    try {
-      const handle = await deps.client.workflow.start('flowRun', {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        ...reentryPolicies[flow.reentry],
-        requestEagerStart: deps.eagerStart,
-        memo: { email: user.email, event: event.name, flowName: flow.name },
-        typedSearchAttributes: [
-          { key: FLOW_ID, value: flow.id },
-          { key: FLOW_VERSION, value: flow.version },
-          { key: USER, value: user.hash },
-          { key: EVENT, value: event.name },
-        ],
-      });
-      return { flowId: flow.id, workflowId, outcome: 'started', runId: handle.firstExecutionRunId };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        return { flowId: flow.id, workflowId, outcome: 'duplicate' };
-      }
-      throw err;
-    }
-  };
+function invalidReason({ missing, wrongType }: PropertyProblems): string {
+  return [
+    ...(missing.length > 0 ? [`the event lacks ${missing.join(', ')}`] : []),
+    ...wrongType.map((path) => `${path} is an object or an array, but a template prints it`),
+  ].join('; ');
+}
 
-  return (events) => {
+export function createIngest(deps: IngestDeps): Ingest {
+  return async (events) => {
     const index = deps.flows();
-    return Promise.all(
-      events.map(async ({ name, email, properties, timestamp, ...rest }) => {
-        const id = dedupeKey(rest);
+    let changed = false;
+    let unreachable: unknown;
+    const failed = (err: unknown) => {
+      if (isUnreachable(err)) unreachable ??= err;
+      return failureReason(err);
+    };
+
+    const start = async (
+      flow: Flow,
+      event: RunEvent & { id: string },
+      user: RunUser,
+    ): Promise<FlowMatch> => {
+      const match = { flowId: flow.id, workflowId: workflowIdFor(flow, user.hash, event.id) };
+      if (!matchesWhere(flow.trigger.where, event.properties)) {
+        return { ...match, outcome: 'filtered' };
+      }
+      const problems = propertyProblems(requiredProperties(flow), event);
+      if (problems) {
+        return { ...match, outcome: 'invalid', ...problems, reason: invalidReason(problems) };
+      }
+      try {
+        const handle = await deps.client.workflow.start(flowRun, {
+          workflowId: match.workflowId,
+          taskQueue: deps.taskQueue,
+          args: [{ flow, user, event }],
+          ...reentryPolicies[flow.reentry],
+          requestEagerStart: deps.eagerStart,
+          memo: { email: user.email, event: event.name, flowName: flow.name },
+          typedSearchAttributes: [
+            { key: FLOW_ID, value: flow.id },
+            { key: FLOW_VERSION, value: flow.version },
+            { key: USER, value: user.hash },
+            { key: EVENT, value: event.name },
+          ],
+        });
+        changed = true;
+        return { ...match, outcome: 'started', runId: handle.firstExecutionRunId };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          return { ...match, outcome: 'duplicate' };
+        }
+        return { ...match, outcome: 'error', reason: failed(err) };
+      }
+    };
+
+    const results = await Promise.all(
+      events.map(async (incoming): Promise<EventResult> => {
+        const { name, email, properties, timestamp } = incoming;
+        const id = dedupeKey(incoming);
         const user: RunUser = { email, hash: userHash(email) };
-        const event: RunEvent = { name, id, timestamp, properties };
-        const [matched, delivered] = await Promise.all([
+        const event = { name, id, timestamp, properties };
+        const [matched, attempts] = await Promise.all([
           Promise.all(index.forEvent(name).map((flow) => start(flow, event, user))),
           deliver(deps.client, index, user.hash, event),
         ]);
-        return { id, matched, delivered };
+        const delivered = attempts.filter((a) => a.error === undefined).map((a) => a.delivery);
+        const undelivered = attempts.flatMap(({ delivery, error }) =>
+          error === undefined ? [] : [{ ...delivery, reason: failed(error) }],
+        );
+        if (delivered.length > 0) changed = true;
+        return { id, matched, delivered, ...(undelivered.length > 0 && { undelivered }) };
       }),
     );
+    if (unreachable !== undefined && !changed) throw new TemporalUnavailableError(unreachable);
+    return results;
   };
 }

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { MATCH_OUTCOMES } from '../ingest/match';
 
 /** Everything `GET /metrics` shows. The Temporal worker's own metrics have their own port. */
 export const registry = new Registry();
@@ -23,14 +24,16 @@ export const eventsAccepted = new Counter({
 
 export const eventsRejected = new Counter({
   name: 'socktech_events_rejected_total',
-  help: 'Events not ingested, by reason: invalid, no_email, not_track (other Segment calls), error',
+  help:
+    'Events not ingested, by reason: invalid, no_email, not_track (other Segment calls), ' +
+    'unavailable (Temporal unreachable, 503), error',
   labelNames: ['source', 'reason'] as const,
   registers: [registry],
 });
 
 export const runs = new Counter({
   name: 'socktech_runs_total',
-  help: 'Flow matches by flow and outcome: started, duplicate, filtered',
+  help: `Flow matches by flow and outcome: ${MATCH_OUTCOMES.join(', ')}`,
   labelNames: ['flow', 'outcome'] as const,
   registers: [registry],
 });

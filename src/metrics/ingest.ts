@@ -13,6 +13,12 @@ export function countRuns(ingest: Ingest): Ingest {
   };
 }
 
+function rejection(status: unknown): string {
+  if (typeof status === 'number' && status < 500) return 'invalid';
+  // The route's answer when Temporal could not be reached: the client sends it all again.
+  return status === 503 ? 'unavailable' : 'error';
+}
+
 /** For a route that takes its body of events whole or refuses it whole, as POST /v1/events. */
 export const countEvents =
   (source: Source): Middleware =>
@@ -24,9 +30,10 @@ export const countEvents =
       await next();
       eventsAccepted.inc({ source }, count);
     } catch (err) {
-      const status = (err as { status?: unknown }).status;
-      const refused = typeof status === 'number' && status < 500;
-      eventsRejected.inc({ source, reason: refused ? 'invalid' : 'error' }, count);
+      eventsRejected.inc(
+        { source, reason: rejection((err as { status?: unknown }).status) },
+        count,
+      );
       throw err;
     }
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NODE_ID } from '../flows/edges';
-import type { NodeState, RunEvent } from '../workflows/definitions';
+import { NODE_STATES, type NodeState, type RunEvent } from '../workflows/definitions';
 
 // Requests and replies of /v1/runs, defined once: the routes parse with them and the OpenAPI
 // document is generated from them.
@@ -75,7 +75,7 @@ export type RunCounts = z.infer<typeof runCountsSchema>;
 export const nodeStateSchema = z.object({
   id: z.string(),
   type: z.string(),
-  state: z.enum(['pending', 'running', 'retrying', 'waiting', 'completed', 'failed', 'skipped']),
+  state: z.enum(NODE_STATES),
   attempts: z.number().int(),
   startedAt: time.optional(),
   endedAt: time.optional(),

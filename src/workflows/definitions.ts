@@ -15,8 +15,16 @@ export interface RunEvent {
   properties: Record<string, unknown>;
 }
 
-export type NodeStateName =
-  'pending' | 'running' | 'retrying' | 'waiting' | 'completed' | 'failed' | 'skipped';
+export const NODE_STATES = [
+  'pending',
+  'running',
+  'retrying',
+  'waiting',
+  'completed',
+  'failed',
+  'skipped',
+] as const;
+export type NodeStateName = (typeof NODE_STATES)[number];
 
 export interface NodeState {
   id: string;

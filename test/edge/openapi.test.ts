@@ -31,6 +31,41 @@ function openapiPath(route: string): string {
   return route.replace(/(.)\/$/, '$1').replace(/:(\w+)/g, '{$1}');
 }
 
+interface JsonSchema {
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+}
+
+/** The paths of every field in `value` that `schema` does not document. */
+function undocumented(value: unknown, schema: JsonSchema, at = '$'): string[] {
+  if (schema.anyOf) {
+    const each = schema.anyOf.map((branch) => undocumented(value, branch, at));
+    return each.reduce((fewest, fields) => (fields.length < fewest.length ? fields : fewest));
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item, i) => undocumented(item, schema.items ?? {}, `${at}[${i}]`));
+  }
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, field]) => {
+    const documented = schema.properties?.[key];
+    if (documented) return undocumented(field, documented, `${at}.${key}`);
+    const { additionalProperties } = schema;
+    if (typeof additionalProperties === 'object') {
+      return undocumented(field, additionalProperties, `${at}.${key}`);
+    }
+    return additionalProperties === false || schema.properties ? [`${at}.${key}`] : [];
+  });
+}
+
+/** The reply schema `/openapi.json` gives for a route and status. */
+function documentedReply(method: string, route: string, status: number): JsonSchema | undefined {
+  const paths = openapiDocument().paths as Record<string, Record<string, any>>;
+  const content = paths[openapiPath(route)]?.[method.toLowerCase()]?.responses[status]?.content;
+  return content?.['application/json']?.schema;
+}
+
 describe('/openapi.json', () => {
   it('documents every route of the app, and no route that is not there', () => {
     const routes = routesOfTheApp();
@@ -41,19 +76,35 @@ describe('/openapi.json', () => {
     assert.deepEqual([...routes].sort(), [...documented].sort());
   });
 
+  it('finds the fields a schema does not document', () => {
+    const schema = {
+      properties: { a: { items: { properties: { b: {} }, additionalProperties: false } } },
+      additionalProperties: false,
+    };
+    assert.deepEqual(undocumented({ a: [{ b: 1, c: 2 }], d: 3 }, schema), ['$.a[0].c', '$.d']);
+  });
+
   describe('real replies match their documented schemas', () => {
     let socktech: Socktech;
     const checked = new Set<string>();
 
     before(async () => {
+      const url = `${harness().webhooks.url}/documented`;
       const flow = await testFlow({
         id: 'documented',
         name: 'Documented',
         trigger: { event: 'documented' },
         sample: { email: 'sample@example.com' },
-        actions: [{ id: 'hook', type: 'webhook', url: `${harness().webhooks.url}/documented` }],
+        actions: [{ id: 'hook', type: 'webhook', url }],
       });
-      socktech = await startSocktech([flow], {}, { apiKeys: [key] });
+      // The sample lacks `plan`: every event of the test is `invalid` for this flow.
+      const needsPlan = await testFlow({
+        id: 'documented-plan',
+        name: 'Documented, with a plan',
+        trigger: { event: 'documented' },
+        actions: [{ id: 'hook', type: 'webhook', url, body: '{{ properties.plan | json }}' }],
+      });
+      socktech = await startSocktech([flow, needsPlan], {}, { apiKeys: [key] });
     });
     after(() => socktech.stop());
 
@@ -86,13 +137,17 @@ describe('/openapi.json', () => {
       const json = await res.json();
       const parsed = reply.schema.safeParse(json);
       assert.ok(parsed.success, `${method} ${path} ${res.status}: ${parsed.error?.message}`);
+      const documented = documentedReply(method, route, res.status);
+      assert.ok(documented, `${method} ${route} ${res.status} has a JSON schema in the document`);
+      assert.deepEqual(undocumented(json, documented), [], `${method} ${path} ${res.status}`);
       return json;
     }
 
     it('for every documented operation', async () => {
       const event = { name: 'documented', email: 'documented@example.com' };
       const sent = await call(202, 'POST', '/v1/events', '/v1/events', event);
-      const { workflowId } = sent.events[0].matched[0];
+      const [{ workflowId }, invalid] = sent.events[0].matched;
+      assert.equal(invalid.outcome, 'invalid');
       await socktech.client.workflow.getHandle(workflowId).result();
       await call(400, 'POST', '/v1/events', '/v1/events', { name: '' });
       await call(401, 'POST', '/v1/events', '/v1/events', event, {});
