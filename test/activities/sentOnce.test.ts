@@ -28,7 +28,8 @@ describe('at most one delivery per node of a run', () => {
 
   /** Runs the flow for `email` to its end; the context its actions rendered with. */
   async function runFor(email: string): Promise<{ workflowId: string; context: TemplateContext }> {
-    const reply = await socktech.post('/v1/events', { name: 'sent-once', email });
+    // An id of its own: the same event without one is the same event, sent once.
+    const reply = await socktech.post('/v1/events', { name: 'sent-once', email, id: randomUUID() });
     const [{ id, matched }] = reply.body.events;
     const { workflowId } = matched[0];
     await socktech.client.workflow.getHandle(workflowId).result();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WorkflowFailedError } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
@@ -26,7 +27,8 @@ describe('/v1/runs', () => {
     return { status: res.status, body: (await res.json()) as any };
   };
   const send = async (name: string, email: string) => {
-    const { body } = await socktech.post('/v1/events', { name, email });
+    // An id of its own: the same event without one would be a duplicate of the first.
+    const { body } = await socktech.post('/v1/events', { name, email, id: randomUUID() });
     return body.events[0].matched[0] as { workflowId: string; runId: string };
   };
   const failure = (promise: Promise<unknown>) =>
