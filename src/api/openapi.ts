@@ -69,7 +69,7 @@ export const operations: Operation[] = [
       415: error('a body that is not application/json, or in an unknown Content-Encoding'),
       503: {
         ...error('Temporal is unreachable: nothing was started or delivered, send it all again'),
-        headers: { 'Retry-After': z.int().describe('seconds to wait before sending again') },
+        headers: { 'Retry-After': z.int().min(1).describe('seconds to wait before sending again') },
       },
     },
   },

@@ -52,6 +52,7 @@ function invalidReason({ missing, wrongType }: PropertyProblems): string {
 export function createIngest(deps: IngestDeps): Ingest {
   return async (events) => {
     const index = deps.flows();
+    // A 503 tells the client to send the whole request again: right only if nothing happened.
     let changed = false;
     let unreachable: unknown;
     const failed = (err: unknown) => {
