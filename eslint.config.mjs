@@ -24,9 +24,16 @@ const nondeterministicImports = {
     },
     {
       // Only the pure helpers of the flow model may be used at run time; types are free.
-      group: ['**/flows/*', '!**/flows/where', '!**/flows/duration', '!**/flows/edges'],
+      group: [
+        '**/flows/*',
+        '!**/flows/where',
+        '!**/flows/duration',
+        '!**/flows/edges',
+        '!**/flows/templateContext',
+      ],
       allowTypeImports: true,
-      message: 'Only pure flow helpers (where, duration, edges) may run inside a workflow.',
+      message:
+        'Only pure flow helpers (where, duration, edges, templateContext) may run inside a workflow.',
     },
   ],
 };

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { ZodError, type z } from 'zod';
+import * as runs from '../runs/errors';
 
 /** A request a person can fix: the reply says what to change. */
 export class HttpError extends Error {
@@ -11,6 +12,15 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** The status of each domain error: what a person asking for it can do about it. */
+const domainStatuses: [new (message: string) => Error, number][] = [
+  [runs.RunNotFound, 404],
+  [runs.NotRerunnable, 409],
+  [runs.NotCancelable, 409],
+  [runs.ForeignPageToken, 400],
+  [runs.ProgressUnavailable, 503],
+];
 
 export function describeIssues(error: ZodError): string[] {
   return error.issues
@@ -59,6 +69,12 @@ export const errors =
       if (err instanceof HttpError) {
         ctx.status = err.status;
         ctx.body = { error: err.message, problems: err.problems };
+        return;
+      }
+      const domain = domainStatuses.find(([type]) => err instanceof type);
+      if (domain) {
+        ctx.status = domain[1];
+        ctx.body = { error: (err as Error).message };
         return;
       }
       if (err instanceof ZodError) {

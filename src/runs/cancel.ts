@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { HttpError } from '../api/errors';
+import { NotCancelable } from './errors';
 import { describeRun } from './fetch';
 import type { RunActionReply } from './schemas';
 
@@ -7,8 +7,7 @@ import type { RunActionReply } from './schemas';
 export async function cancelRun(client: Client, workflowId: string): Promise<RunActionReply> {
   const { runId, status } = await describeRun(client, workflowId);
   if (status.name !== 'RUNNING') {
-    throw new HttpError(
-      409,
+    throw new NotCancelable(
       `the latest run of "${workflowId}" is not running: it is ${status.name}`,
     );
   }

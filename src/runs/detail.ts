@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { HttpError } from '../api/errors';
 import { flowLevels } from '../flows/graph';
 import type { RunProgress } from '../workflows/definitions';
+import { ProgressUnavailable } from './errors';
 import { describeRun, queryProgress } from './fetch';
 import { runInput } from './input';
 import type { RunDetail, TimelineNode } from './schemas';
@@ -24,7 +24,7 @@ export async function runDetail(
   const [input, progress] = await Promise.all([
     runInput(client, workflowId, run.runId),
     queryProgress(client, description).catch((err: unknown) => {
-      if (err instanceof HttpError) return err.message;
+      if (err instanceof ProgressUnavailable) return err.message;
       throw err;
     }),
   ]);

@@ -1,12 +1,12 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { HttpError } from '../api/errors';
 import { progressQuery, type RunProgress } from '../workflows/definitions';
+import { ProgressUnavailable, RunNotFound } from './errors';
 
 /** Long enough for a replay of a long history, short enough for a page that polls. */
 const PROGRESS_TIMEOUT_MS = 5_000;
 
-/** The latest run of the workflow, or the run given; 404 when there is no such flow run. */
+/** The latest run of the workflow, or the run given; RunNotFound when there is no such flow run. */
 export async function describeRun(
   client: Client,
   workflowId: string,
@@ -19,7 +19,7 @@ export async function describeRun(
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
-  throw new HttpError(404, `no flow run found for ${which}`);
+  throw new RunNotFound(`no flow run found for ${which}`);
 }
 
 /**
@@ -36,8 +36,7 @@ export async function queryProgress(
     );
   } catch (err) {
     const why = (err as Error).message;
-    throw new HttpError(
-      503,
+    throw new ProgressUnavailable(
       `the run's progress query went unanswered (is a worker polling task queue "${taskQueue}"?): ${why}`,
     );
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HttpError } from '../api/errors';
+import { ForeignPageToken } from './errors';
 
 // Temporal's page token, bound to the query it pages through: a token from another filter, or a
 // mangled one, is refused here rather than by Temporal, whose refusals the client retries.
@@ -20,8 +20,7 @@ export function decodePageToken(query: string, text: string): Buffer {
   } catch {
     // Not JSON: refused below like any other foreign token.
   }
-  throw new HttpError(
-    400,
+  throw new ForeignPageToken(
     'pageToken is not a nextPageToken of this list (same status, flowId, email)',
   );
 }

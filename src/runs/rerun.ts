@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
-import { HttpError } from '../api/errors';
 import { EVENT, FLOW_ID, FLOW_VERSION, USER } from '../temporal/searchAttributes';
+import { flowRun } from '../workflows/flowRun';
+import { NotRerunnable } from './errors';
 import { describeRun, queryProgress } from './fetch';
 import { runInput } from './input';
 import type { RunActionReply } from './schemas';
@@ -16,24 +17,29 @@ export async function rerunRun(client: Client, workflowId: string): Promise<RunA
   const description = await describeRun(client, workflowId);
   if (statusOf(description.status.name) !== 'failed') {
     const status = description.status.name;
-    throw new HttpError(
-      409,
+    throw new NotRerunnable(
       `only a failed run can be rerun; the latest run of "${workflowId}" is ${status}`,
     );
   }
-  const [input, progress] = await Promise.all([
+  const [{ flow, event, user, limits }, progress] = await Promise.all([
     runInput(client, workflowId, description.runId),
     queryProgress(client, description),
   ]);
   const completed = progress.nodes.filter((node) => node.state === 'completed');
   try {
-    const handle = await client.workflow.start('flowRun', {
+    const handle = await client.workflow.start(flowRun, {
       workflowId,
       taskQueue: description.taskQueue,
-      args: [{ ...input, resume: Object.fromEntries(completed.map((node) => [node.id, node])) }],
-      // Policies hold per start request: the flow's reentry still governs new events, while
-      // an operator may start this ID again. A run that is already going wins.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      // The run's own input, without where its last execution resumed from (if it continued
+      // as new): the nodes to skip are those its progress shows completed.
+      args: [
+        { flow, event, user, limits, resume: Object.fromEntries(completed.map((n) => [n.id, n])) },
+      ],
+      // Policies hold per start request: the flow's reentry still governs new events, while an
+      // operator may start this ID again, only after a failure. A run that is already going
+      // wins, and so does a rerun that finished meanwhile: the second of two reruns is refused
+      // rather than repeating what the first completed.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       workflowIdConflictPolicy: 'FAIL',
       memo: description.memo,
       typedSearchAttributes: socktechAttributes(description.typedSearchAttributes),
@@ -41,7 +47,9 @@ export async function rerunRun(client: Client, workflowId: string): Promise<RunA
     return { workflowId, runId: handle.firstExecutionRunId, resumed: completed.map((n) => n.id) };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new HttpError(409, `a run of "${workflowId}" is already running`);
+      throw new NotRerunnable(
+        `"${workflowId}" was rerun already: its latest run is running or has completed`,
+      );
     }
     throw err;
   }

@@ -10,9 +10,13 @@ const visibilityStatuses: Record<RunStatus, string[]> = {
   failed: ['Failed', 'TimedOut', 'Terminated', 'Canceled'],
 };
 
-/** A visibility query for flow runs. Flow ids and hashes hold no quotes, so quoting is safe. */
+/**
+ * A visibility query for flow runs, one entry per run: an execution that continued as new is
+ * left out, its latest execution stands for the run. Flow ids and hashes hold no quotes, so
+ * quoting is safe.
+ */
 export function runsQuery({ status, flowId, email }: RunFilter): string {
-  const clauses = ["WorkflowType = 'flowRun'"];
+  const clauses = ["WorkflowType = 'flowRun'", "ExecutionStatus != 'ContinuedAsNew'"];
   if (flowId) clauses.push(`${FLOW_ID.name} = '${flowId}'`);
   if (email) clauses.push(`${USER.name} = '${userHash(email)}'`);
   if (status) {
@@ -29,7 +33,10 @@ export function statusOfGroup(value: string): RunStatus | undefined {
   );
 }
 
-/** The same, from the SDK's spelling. flowRun never continues as new; paused is still running. */
+/**
+ * The same, from the SDK's spelling; paused is still running. An execution that continued as
+ * new did its part (only asked for by run ID: lists show a run's latest execution).
+ */
 export function statusOf(name: WorkflowExecutionStatusName): RunStatus {
   if (name === 'RUNNING' || name === 'PAUSED') return 'running';
   if (name === 'COMPLETED' || name === 'CONTINUED_AS_NEW') return 'completed';

@@ -1,12 +1,14 @@
 import { proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ROOT } from '../flows/edges';
-import type { Action } from '../flows/schema';
+import type { Action, DelayAction, WaitForEventAction } from '../flows/schema';
+import { templateContext } from '../flows/templateContext';
 import { matchesWhere } from '../flows/where';
 import type { TemplateContext } from '../templates';
-import type { FlowRunInput, NodeState } from './definitions';
-import type { Inbox } from './inbox';
+import type { NodeState, RunEvent } from './definitions';
+import { record } from './nodeRecorder';
 import { withRetries } from './retry';
+import { deadlineIn, type Run } from './run';
 
 // One attempt per call: withRetries owns the retry loop (see retry.ts for why).
 const { sendEmail, callWebhook } = proxyLocalActivities<Activities>({
@@ -14,74 +16,71 @@ const { sendEmail, callWebhook } = proxyLocalActivities<Activities>({
   retry: { maximumAttempts: 1 },
 });
 
-export interface Run {
-  input: FlowRunInput;
-  nodes: Map<string, NodeState>;
-  inbox: Inbox;
+/** How an action ended: the outcome labelled edges choose paths by, and what a wait received. */
+export interface Ending {
+  outcome?: string;
+  properties?: Record<string, unknown>;
 }
 
-/** Runs one action to its end; returns the outcome that labelled edges choose paths by. */
-export async function runAction(
-  action: Action,
-  node: NodeState,
-  run: Run,
-): Promise<string | undefined> {
+/** Runs one action to its end. */
+export async function runAction(action: Action, node: NodeState, run: Run): Promise<Ending> {
   const { input, nodes } = run;
   const ids = { workflowId: workflowInfo().workflowId, nodeId: action.id };
   switch (action.type) {
     case 'sendEmail': {
       const { to, subject, body } = action;
-      const context = templateContext(input, nodes);
-      await withRetries(node, action.retry, () =>
-        sendEmail({ ...ids, to, subject, body, context }),
+      const category = action.category ?? input.flow.category;
+      const context = contextOf(run);
+      const sent = await withRetries(run, node, action.retry, () =>
+        sendEmail({ ...ids, category, to, subject, body, context }),
       );
-      return undefined;
+      return sent.suppressed ? { outcome: 'suppressed' } : {};
     }
     case 'webhook': {
       const { url, method, headers, body } = action;
-      const context = templateContext(input, nodes);
-      await withRetries(node, action.retry, () =>
+      const context = contextOf(run);
+      await withRetries(run, node, action.retry, () =>
         callWebhook({ ...ids, url, method, headers, body, context }),
       );
-      return undefined;
+      return {};
     }
     case 'delay': {
-      node.state = 'waiting';
-      await sleep(delayMs(action));
-      return undefined;
+      record.waiting(node);
+      await sleep(deadlineIn(run, node.id, delayMs(action)));
+      run.deadlines.delete(node.id);
+      return {};
     }
     case 'waitForEvent': {
-      node.state = 'waiting';
-      const matches = (e: { name: string; properties: Record<string, unknown> }) =>
-        e.name === action.event && matchesWhere(action.where, e.properties);
-      const received = await run.inbox.take(matches, action.timeoutMs);
-      if (!received) return 'timedOut';
-      node.properties = received.properties;
-      return 'received';
+      record.waiting(node);
+      const order = input.flow.actions.indexOf(action);
+      const matches = (event: RunEvent) => takes(action, event);
+      const timeoutMs = deadlineIn(run, node.id, action.timeoutMs);
+      const received = await run.inbox.take({ order, matches }, timeoutMs);
+      run.deadlines.delete(node.id);
+      if (!received) return { outcome: 'timedOut' };
+      return { outcome: 'received', properties: received.properties };
     }
     case 'branch': {
       const tested = action.on === ROOT ? input.event.properties : nodes.get(action.on)?.properties;
-      return matchesWhere(action.where, tested ?? {}) ? 'true' : 'false';
+      return { outcome: matchesWhere(action.where, tested ?? {}) ? 'true' : 'false' };
     }
   }
 }
 
-function delayMs(action: Extract<Action, { type: 'delay' }>): number {
+/** Whether a waitForEvent node takes this event. */
+export function takes(action: WaitForEventAction, event: RunEvent): boolean {
+  return event.name === action.event && matchesWhere(action.where, event.properties);
+}
+
+function delayMs(action: DelayAction): number {
   if (action.durationMs !== undefined) return action.durationMs;
   return Math.max(0, Date.parse(action.until!) - Date.now());
 }
 
-function templateContext(input: FlowRunInput, nodes: Map<string, NodeState>): TemplateContext {
-  const { flow, event, user } = input;
+function contextOf({ input, nodes }: Run): TemplateContext {
   const finished: TemplateContext['nodes'] = {};
   for (const n of nodes.values()) {
     if (n.state === 'completed') finished[n.id] = { outcome: n.outcome, properties: n.properties };
   }
-  return {
-    user: { email: user.email },
-    event,
-    properties: event.properties,
-    flow: { id: flow.id, name: flow.name, version: flow.version },
-    nodes: finished,
-  };
+  return templateContext(input.flow, input.user, input.event, finished);
 }

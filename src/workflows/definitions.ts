@@ -50,6 +50,28 @@ export interface FlowRunInput {
   user: RunUser;
   /** Nodes that completed in a failed run this one reruns. */
   resume?: Record<string, NodeState>;
+  limits?: RunLimits;
+  /** Where the run was when it continued as new; absent in a run's first execution. */
+  carried?: CarriedState;
+}
+
+export interface RunLimits {
+  /** Continue as new, at the next moment every node in flight sleeps, past this many events. */
+  historyEvents: number;
+}
+
+export interface CarriedState {
+  nodes: NodeState[];
+  /** When each sleeping node wakes (epoch ms): a delay's end, a back-off's end, a wait's timeout. */
+  deadlines: Record<string, number>;
+  inbox: InboxState;
+}
+
+export interface InboxState {
+  /** Events no wait has taken yet, oldest first. */
+  events: RunEvent[];
+  /** Ids of the events received lately, so a client's retry of one is received once. */
+  seen: string[];
 }
 
 export interface RunProgress {

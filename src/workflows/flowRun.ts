@@ -1,20 +1,46 @@
-import { ApplicationFailure, isCancellation, setHandler } from '@temporalio/workflow';
-import type { Action } from '../flows/schema';
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  isCancellation,
+  patched,
+  setHandler,
+} from '@temporalio/workflow';
 import { parseEdge, type Edge } from '../flows/edges';
-import { progressQuery, type FlowRunInput, type NodeState, type RunProgress } from './definitions';
-import { runAction } from './actions';
-import { Inbox } from './inbox';
+import type { Action } from '../flows/schema';
+import { runAction, takes } from './actions';
+import { carriedState, historyOutgrown } from './continueAsNew';
+import {
+  progressQuery,
+  type FlowRunInput,
+  type NodeState,
+  type RunEvent,
+  type RunProgress,
+} from './definitions';
+import { Inbox, type EventInbox } from './inbox';
+import { LegacyInbox } from './legacyInbox';
+import { record, settled } from './nodeRecorder';
+import { PATCHES } from './patches';
+import type { Run } from './run';
 
 /**
  * Interprets a flow's DAG breadth-first: each action starts as soon as all its parents have
  * settled, so independent siblings run concurrently and a join runs once, after every parent.
+ * A run that lives long continues as new, carrying where it was, so its history stays short.
  */
 export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
-  const { flow, resume = {} } = input;
-  const nodes = new Map(flow.actions.map((a) => [a.id, initialState(a, resume[a.id])]));
+  const { flow } = input;
+  const nodes = new Map(flow.actions.map((a) => [a.id, initialState(a, input)]));
   const progress: RunProgress = { nodes: [...nodes.values()] };
   setHandler(progressQuery, () => progress);
-  const run = { input, nodes, inbox: new Inbox() };
+  const run: Run = {
+    input,
+    nodes,
+    inbox: openInbox(input, nodes),
+    deadlines: new Map(Object.entries(input.carried?.deadlines ?? {})),
+    inFlight: 0,
+    failing: false,
+  };
 
   // An edge is taken when its parent went on (completed, or failed with onFailure "continue")
   // and, for a labelled edge, took that label's path.
@@ -26,51 +52,74 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
 
   const visit = async (action: Action, parents: Edge[]) => {
     const node = nodes.get(action.id)!;
-    if (node.fromEarlierRun) return;
+    // Settled in an earlier run, or before a continue-as-new.
+    if (settled(node) || run.failing) return;
     if (parents.length > 0 && !parents.some(taken)) {
-      node.state = 'skipped';
+      record.skip(node);
       return;
     }
-    node.startedAt = new Date().toISOString();
+    record.start(node);
     try {
-      node.outcome = await runAction(action, node, run);
-      node.state = 'completed';
+      const { outcome, properties } = await runAction(action, node, run);
+      record.complete(node, outcome, properties);
     } catch (err) {
       if (isCancellation(err)) throw err;
-      node.state = 'failed';
-      node.lastError ??= err instanceof Error ? err.message : String(err);
-      if (action.onFailure === 'fail') throw failRun(progress, node);
-    } finally {
-      node.endedAt ??= new Date().toISOString();
+      record.fail(node, err);
+      if (action.onFailure !== 'fail') return;
+      progress.failure ??= { node: node.id, message: node.lastError ?? 'unknown error' };
+      if (!patched(PATCHES.finishInFlight)) throw nodeFailed(progress.failure);
+      // Attempts in flight finish and are recorded, so a rerun does not repeat what completed.
+      run.failing = true;
     }
   };
 
   // Actions arrive in topological order, so every parent's promise exists before its children.
-  const settled = new Map<string, Promise<void>>();
+  const visits = new Map<string, Promise<void>>();
   for (const action of flow.actions) {
     const parents = action.after.map(parseEdge);
-    const ready = Promise.all(parents.map(({ from }) => settled.get(from)));
-    settled.set(
+    const ready = Promise.all(parents.map(({ from }) => visits.get(from)));
+    visits.set(
       action.id,
       ready.then(() => visit(action, parents)),
     );
   }
-  await Promise.all(settled.values());
+  const ending = await Promise.race([
+    Promise.all(visits.values()).then(() => 'done' as const),
+    condition(() => run.failing && run.inFlight === 0).then(() => 'failed' as const),
+    historyOutgrown(run).then(() => 'continue' as const),
+  ]);
+  if (progress.failure) throw nodeFailed(progress.failure);
+  if (ending === 'continue') {
+    return continueAsNew<typeof flowRun>({ ...input, carried: carriedState(run) });
+  }
   return progress;
 }
 
-function initialState(action: Action, earlier?: NodeState): NodeState {
+function initialState(action: Action, { resume = {}, carried }: FlowRunInput): NodeState {
+  const current = carried?.nodes.find((n) => n.id === action.id);
+  if (current) return current;
+  const earlier = resume[action.id];
   if (earlier?.state === 'completed') return { ...earlier, fromEarlierRun: true };
   return { id: action.id, type: action.type, state: 'pending', attempts: 0 };
 }
 
-function failRun(progress: RunProgress, node: NodeState): ApplicationFailure {
-  const message = node.lastError ?? 'unknown error';
-  progress.failure = { node: node.id, message };
+function openInbox(
+  { flow, event, carried }: FlowRunInput,
+  nodes: Map<string, NodeState>,
+): EventInbox {
+  if (!patched(PATCHES.inboxClaimsOnce)) return new LegacyInbox();
+  const waits = flow.actions.flatMap((a) => (a.type === 'waitForEvent' ? [a] : []));
+  const wanted = (e: RunEvent) => waits.some((w) => !settled(nodes.get(w.id)!) && takes(w, e));
+  // The trigger's own id too: a client's retry of the trigger is not a later event.
+  const fresh = { events: [], seen: event.id === undefined ? [] : [event.id] };
+  return new Inbox(wanted, carried?.inbox ?? fresh);
+}
+
+function nodeFailed(failure: { node: string; message: string }): ApplicationFailure {
   return ApplicationFailure.create({
     type: 'NodeFailed',
-    message: `node "${node.id}" failed: ${message}`,
-    details: [progress.failure],
+    message: `node "${failure.node}" failed: ${failure.message}`,
+    details: [failure],
     nonRetryable: true,
   });
 }

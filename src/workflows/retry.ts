@@ -1,12 +1,8 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, sleep } from '@temporalio/workflow';
 import type { RetryPolicy } from '../flows/schema';
 import type { NodeState } from './definitions';
-
-/** Runs recorded before activities reported their times replay without them. */
-interface ActivityTimes {
-  startedAt?: number;
-  finishedAt?: number;
-}
+import { deadlineIn, type Run } from './run';
+import { record, type ActivityTimes } from './nodeRecorder';
 
 /**
  * Runs `attempt` until it succeeds, with exponential back-off on a durable timer.
@@ -17,37 +13,41 @@ interface ActivityTimes {
  * where Temporal would otherwise hide a local activity's retries inside the worker.
  */
 export async function withRetries<T extends ActivityTimes>(
+  run: Run,
   node: NodeState,
   policy: RetryPolicy,
   attempt: () => Promise<T>,
 ): Promise<T> {
+  // Carried over a continue-as-new in the middle of a back-off: the rest of it first.
+  if (node.state === 'retrying') {
+    await sleep(deadlineIn(run, node.id, 0));
+    run.deadlines.delete(node.id);
+  }
   for (;;) {
-    node.attempts++;
-    node.state = 'running';
-    node.nextAttemptAt = undefined;
+    if (run.failing) throw new Error('another node failed the run first');
+    record.attempt(node);
+    run.inFlight++;
     try {
       const result = await attempt();
-      // The activity's own clock: workflow time around a local activity differs between the
-      // live run and a replay, and a closed run's timeline is drawn from a replay.
-      if (node.attempts === 1 && result.startedAt) node.startedAt = iso(result.startedAt);
-      if (result.finishedAt) node.endedAt = iso(result.finishedAt);
+      run.inFlight--;
+      record.attempted(node, result);
       return result;
     } catch (err) {
+      run.inFlight--;
       if (isCancellation(err)) throw err;
       const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-      node.lastError = cause instanceof Error ? cause.message : String(cause);
+      record.attemptFailed(node, cause);
       const permanent = cause instanceof ApplicationFailure && cause.nonRetryable;
       const exhausted = policy.maximumAttempts > 0 && node.attempts >= policy.maximumAttempts;
-      if (permanent || exhausted) throw cause;
+      if (permanent || exhausted || run.failing) throw cause;
       const backoff = Math.min(
         policy.initialIntervalMs * policy.backoffCoefficient ** (node.attempts - 1),
         policy.maximumIntervalMs,
       );
-      node.state = 'retrying';
-      node.nextAttemptAt = new Date(Date.now() + backoff).toISOString();
-      await sleep(backoff);
+      const ms = deadlineIn(run, node.id, backoff);
+      record.retrying(node, Date.now() + ms);
+      await sleep(ms);
+      run.deadlines.delete(node.id);
     }
   }
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();

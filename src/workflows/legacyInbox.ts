@@ -1,0 +1,28 @@
+import { condition, setHandler } from '@temporalio/workflow';
+import { eventSignal, type InboxState, type RunEvent } from './definitions';
+import type { EventInbox, Waiter } from './inbox';
+
+/**
+ * The inbox of runs started before patch "inbox-claims-once", unchanged so that their
+ * histories replay: two waits for one event can both see it, and a retried event id counts
+ * twice. Remove it once no such run is left (docs/versioning.md).
+ */
+export class LegacyInbox implements EventInbox {
+  private readonly events: RunEvent[] = [];
+
+  constructor() {
+    setHandler(eventSignal, (event) => {
+      this.events.push(event);
+    });
+  }
+
+  async take({ matches }: Waiter, timeoutMs: number): Promise<RunEvent | undefined> {
+    let index = -1;
+    const found = await condition(() => (index = this.events.findIndex(matches)) >= 0, timeoutMs);
+    return found ? this.events.splice(index, 1)[0] : undefined;
+  }
+
+  state(): InboxState {
+    return { events: [...this.events], seen: [] };
+  }
+}
