@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { EventResult } from '../src/ingest/ingest';
+import { sleeper, threeActions } from './baseline/workflows';
 import { FLOW_EVENT, SLEEP_EVENT } from './flows';
 
 export type SideName = 'baseline' | 'socktech';
@@ -17,7 +18,7 @@ export const SIDES: readonly SideName[] = ['baseline', 'socktech'];
 
 /** Raw Temporal: one `workflow.start` per run, all of a batch at once, eager like Socktech. */
 export function baselineSide(client: Client, taskQueue: string): Side {
-  const workflow = { flow: 'threeActions', sleep: 'sleeper' } as const;
+  const workflow = { flow: threeActions, sleep: sleeper };
   return {
     name: 'baseline',
     start: (kind, emails) =>
@@ -25,7 +26,7 @@ export function baselineSide(client: Client, taskQueue: string): Side {
         emails.map(async (email) => {
           const handle = await client.workflow.start(workflow[kind], {
             taskQueue,
-            workflowId: `${workflow[kind]}-${randomUUID()}`,
+            workflowId: `${workflow[kind].name}-${randomUUID()}`,
             args: [{ email, properties: { name: 'Ada' } }],
             requestEagerStart: true,
           });

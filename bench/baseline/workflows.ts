@@ -2,7 +2,7 @@
 // activities and the same activity settings as Socktech's interpreter (local, one attempt).
 import { proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../src/activities';
-import type { TemplateContext } from '../../src/templates';
+import { templateContext } from '../../src/flows/templateContext';
 import { FLOW_TEMPLATES as t, SLEEP_MS } from '../templates';
 
 const { sendEmail, callWebhook } = proxyLocalActivities<Activities>({
@@ -18,13 +18,11 @@ export interface BaselineInput {
 /** email1 → email2, and the webhook beside email1. */
 export async function threeActions(input: BaselineInput): Promise<void> {
   const { workflowId } = workflowInfo();
-  const context: TemplateContext = {
-    user: { email: input.email },
-    event: { name: 'bench.flow', properties: input.properties },
-    properties: input.properties,
-    flow: { id: 'baseline', name: 'Baseline', version: '1' },
-    nodes: {},
-  };
+  const context = templateContext(
+    { id: 'baseline', name: 'Baseline', version: '1' },
+    { email: input.email },
+    { name: 'bench.flow', properties: input.properties },
+  );
   const emails = async () => {
     await sendEmail({ workflowId, nodeId: 'email1', ...t.email1, context });
     await sendEmail({ workflowId, nodeId: 'email2', ...t.email2, context });

@@ -3,6 +3,7 @@ import { templatesOf } from './actionTemplates';
 import type { FlowProblem } from './problems';
 import { propertyProblems, requiredProperties } from './requiredProperties';
 import type { Action, Flow, Sample } from './schema';
+import { templateContext } from './templateContext';
 import { matchesWhere } from './where';
 
 type FlowInfo = Pick<Flow, 'id' | 'name' | 'version' | 'trigger'>;
@@ -18,13 +19,8 @@ function sampleContext(
       nodes[action.id] = { outcome: 'received', properties: sample.received[action.id] ?? {} };
     }
   }
-  return {
-    user: { email: sample.email },
-    event: { name: sample.event, properties: sample.properties },
-    properties: sample.properties,
-    flow: { id: flow.id, name: flow.name, version: flow.version },
-    nodes,
-  };
+  const event = { name: sample.event, properties: sample.properties };
+  return templateContext(flow, { email: sample.email }, event, nodes);
 }
 
 /**
