@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { ZodError, type z } from 'zod';
+import { TemporalUnavailableError } from '../ingest/unavailable';
 import * as runs from '../runs/errors';
 
 /** A request a person can fix: the reply says what to change. */
@@ -69,6 +70,13 @@ export const errors =
       if (err instanceof HttpError) {
         ctx.status = err.status;
         ctx.body = { error: err.message, problems: err.problems };
+        return;
+      }
+      if (err instanceof TemporalUnavailableError) {
+        // Nothing of the request was ingested: every route that ingests answers the same way.
+        ctx.set('Retry-After', String(err.retryAfterSeconds));
+        ctx.status = 503;
+        ctx.body = { error: err.message };
         return;
       }
       const domain = domainStatuses.find(([type]) => err instanceof type);

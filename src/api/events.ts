@@ -1,12 +1,10 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import { z } from 'zod';
-import { eventIdSchema, eventsBodySchema, type IncomingEvent } from '../ingest/event';
-import type { EventResult, Ingest } from '../ingest/ingest';
+import { eventIdSchema, eventsBodySchema } from '../ingest/event';
+import type { Ingest } from '../ingest/ingest';
 import { deliverySchema, failedDeliverySchema, flowMatchSchema } from '../ingest/match';
-import { TemporalUnavailableError } from '../ingest/unavailable';
 import { countEvents } from '../metrics/ingest';
-import { HttpError, parseOr400 } from './errors';
+import { parseOr400 } from './errors';
 import { noteIngest, requestLogger } from './requestLog';
 
 export const idempotencyKey = eventIdSchema;
@@ -29,21 +27,6 @@ export const eventsReplySchema = z.object({
   ),
 });
 
-/** Ingests, or answers 503 when Temporal could not be reached and nothing happened. */
-async function ingestOr503(
-  ctx: Context,
-  ingest: Ingest,
-  events: IncomingEvent[],
-): Promise<EventResult[]> {
-  try {
-    return await ingest(events);
-  } catch (err) {
-    if (!(err instanceof TemporalUnavailableError)) throw err;
-    ctx.set('Retry-After', String(err.retryAfterSeconds));
-    throw new HttpError(503, err.message);
-  }
-}
-
 export function eventsRoutes(ingest: Ingest): Router {
   return new Router().post('/v1/events', countEvents('events'), async (ctx) => {
     const body: unknown = ctx.request.body;
@@ -55,7 +38,7 @@ export function eventsRoutes(ingest: Ingest): Router {
       }
       events[0].id ??= parseOr400(idempotencyKey, header, 'Idempotency-Key header');
     }
-    const results = await ingestOr503(ctx, ingest, events);
+    const results = await ingest(events);
     noteIngest(ctx, events, results);
     for (const { id, matched, undelivered = [] } of results) {
       for (const { flowId, workflowId, reason } of matched.filter((m) => m.outcome === 'error')) {

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Ingest } from '../ingest/ingest';
+import { TemporalUnavailableError } from '../ingest/unavailable';
 import { eventsAccepted, eventsReceived, eventsRejected, runs, type Source } from '.';
 
 /** Counts every flow match by outcome, whichever route its event came through. */
@@ -13,10 +14,11 @@ export function countRuns(ingest: Ingest): Ingest {
   };
 }
 
-function rejection(status: unknown): string {
-  if (typeof status === 'number' && status < 500) return 'invalid';
-  // The route's answer when Temporal could not be reached: the client sends it all again.
-  return status === 503 ? 'unavailable' : 'error';
+function rejection(err: unknown): string {
+  // Temporal could not be reached: the client sends it all again.
+  if (err instanceof TemporalUnavailableError) return 'unavailable';
+  const status = (err as { status?: unknown }).status;
+  return typeof status === 'number' && status < 500 ? 'invalid' : 'error';
 }
 
 /** For a route that takes its body of events whole or refuses it whole, as POST /v1/events. */
@@ -30,10 +32,7 @@ export const countEvents =
       await next();
       eventsAccepted.inc({ source }, count);
     } catch (err) {
-      eventsRejected.inc(
-        { source, reason: rejection((err as { status?: unknown }).status) },
-        count,
-      );
+      eventsRejected.inc({ source, reason: rejection(err) }, count);
       throw err;
     }
   };

@@ -143,6 +143,25 @@ describe('ingest never half-succeeds silently', () => {
       assert.match(res.headers.get('retry-after') ?? '', /^\d+$/);
       const body = errorReplySchema.parse(await res.json());
       assert.match(body.error, /Temporal/);
+      // Every route that ingests says the same, not 500.
+      const track = {
+        userId: 'u1',
+        event: 'unreachable',
+        context: { traits: { email: 'c@example.com' } },
+      };
+      for (const [path, payload] of [
+        ['/v1/track', track],
+        ['/v1/batch', { batch: [{ ...track, type: 'track' }] }],
+        ['/v1/flows/unreachable/trigger', { email: 'd@example.com' }],
+      ] as const) {
+        const other = await fetch(`${api.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+        });
+        assert.equal(other.status, 503, path);
+        assert.match(other.headers.get('retry-after') ?? '', /^\d+$/, path);
+      }
       const after = await scrape(api.url);
       const rejected = { source: 'events', reason: 'unavailable' };
       assert.equal(
