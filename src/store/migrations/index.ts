@@ -1,4 +1,6 @@
 import { deliveries } from './001-deliveries';
+import { suppressions } from './002-suppressions';
+import { flows } from './010-flows';
 
 export interface Migration {
   version: number;
@@ -7,4 +9,8 @@ export interface Migration {
 }
 
 /** In version order. Forward-only: a released migration is never edited, only followed. */
-export const migrations: Migration[] = [{ version: 1, name: 'deliveries', sql: deliveries }];
+export const migrations: Migration[] = [
+  { version: 1, name: 'deliveries', sql: deliveries },
+  { version: 2, name: 'suppressions', sql: suppressions },
+  { version: 10, name: 'flows', sql: flows },
+];
