@@ -1,33 +1,15 @@
 import assert from 'node:assert/strict';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import type Router from '@koa/router';
 import fc from 'fast-check';
-import { createApp, type AppDeps } from '../../src/api/app';
 import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
+import { routesOfTheApp, sendRaw, type Route } from '../harness/routes';
 import { startSocktech, type Socktech } from '../harness/socktech';
 
 const key = 'fuzz-key';
 const REQUESTS = 2_500;
 const RSS_GROWTH_MB = 150;
-
-interface Route {
-  method: string;
-  path: string;
-}
-
-/** Read from the routers mounted on the app, so a route added tomorrow is fuzzed too. */
-function routesOfTheApp(): Route[] {
-  // Only the routers are read: nothing here calls a dependency.
-  const app = createApp({} as AppDeps);
-  const layers = app.middleware.flatMap((m) => (m as { router?: Router }).router?.stack ?? []);
-  return layers.flatMap((layer) =>
-    layer.methods
-      .filter((method) => method !== 'HEAD')
-      .map((method) => ({ method, path: String(layer.path) })),
-  );
-}
 
 interface HostileRequest {
   method: string;
@@ -37,27 +19,6 @@ interface HostileRequest {
 }
 
 const agent = new Agent({ keepAlive: true });
-
-/** node:http, not fetch: fetch would refuse a GET with a body and tidy up a malformed path. */
-function send(base: URL, r: HostileRequest): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: base.hostname, port: base.port, method: r.method, path: r.target, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-        );
-      },
-    );
-    for (const [name, value] of Object.entries(r.headers)) req.setHeader(name, value);
-    // Without it a GET's body would go out unframed, to be read as the next request.
-    if (r.body) req.setHeader('content-length', r.body.length);
-    req.on('error', reject);
-    req.end(r.body);
-  });
-}
 
 // What node:http lets a header value or a request target hold.
 const headerText = (maxLength: number) =>
@@ -292,7 +253,7 @@ describe('hostile requests to every route', () => {
     const rssBefore = process.memoryUsage().rss;
     await fc.assert(
       fc.asyncProperty(hostile, async (r) => {
-        const { status, body } = await send(base, r);
+        const { status, body } = await sendRaw(base, r, agent);
         statuses.add(status);
         assert.ok(status < 500, `${r.method} ${r.target} → ${status} ${body}`);
       }),

@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
-import type Router from '@koa/router';
-import type { Client } from '@temporalio/client';
-import { createApp } from '../../src/api/app';
 import { errorReplySchema, openapiDocument, operations } from '../../src/api/openapi';
-import { buildIndex } from '../../src/flows/load';
 import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
+import { routesOfTheApp as appRoutes } from '../harness/routes';
 import { startSocktech, type Socktech } from '../harness/socktech';
 
 const key = 'openapi-key';
 
 /** `GET /v1/runs/{workflowId}`, as the document writes it. */
 function routesOfTheApp(): string[] {
-  const app = createApp({
-    client: {} as Client,
-    store: harness().store,
-    ingest: async () => [],
-    flows: () => buildIndex([]),
-    logError: () => {},
-  });
-  const layers = app.middleware.flatMap((m) => (m as { router?: Router }).router?.stack ?? []);
-  return layers.flatMap((layer) =>
-    layer.methods
-      .filter((method) => method !== 'HEAD')
-      .map((method) => `${method} ${openapiPath(String(layer.path))}`),
-  );
+  return appRoutes().map(({ method, path }) => `${method} ${openapiPath(path)}`);
 }
 
 function openapiPath(route: string): string {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { Agent, request } from 'node:http';
-import type Router from '@koa/router';
-import { createApp, type AppDeps } from '../../src/api/app';
+import { Agent } from 'node:http';
+import { routesOfTheApp, sendRaw } from '../harness/routes';
 import { startSocktech, type Socktech } from '../harness/socktech';
 
 const key = 'walk-key';
@@ -19,23 +18,6 @@ const open = new Set([
   'GET /docs/swagger-ui-bundle.js',
   'GET /docs/swagger-ui.css',
 ]);
-
-interface Route {
-  method: string;
-  path: string;
-}
-
-/** Read from the routers mounted on the app, so a route added tomorrow is walked too. */
-function routesOfTheApp(): Route[] {
-  // Only the routers are read: nothing here calls a dependency.
-  const app = createApp({} as AppDeps);
-  const layers = app.middleware.flatMap((m) => (m as { router?: Router }).router?.stack ?? []);
-  return layers.flatMap((layer) =>
-    layer.methods
-      .filter((method) => method !== 'HEAD')
-      .map((method) => ({ method, path: String(layer.path).replace(/:\w+/g, 'walk') })),
-  );
-}
 
 /** Ways to write `path` that a router, a proxy or a prefix check might read differently. */
 function spellings(path: string, origin: string): string[] {
@@ -64,30 +46,13 @@ function spellings(path: string, origin: string): string[] {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 
-/** node:http, not fetch: fetch normalises the path and cannot send an absolute-URI target. */
 function send(url: URL, method: string, target: string, authorization?: string): Promise<number> {
-  const body = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? undefined : '{}';
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path: target,
-        agent,
-        headers: {
-          ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
-          ...(authorization ? { authorization } : {}),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const body = ['GET', 'HEAD', 'OPTIONS'].includes(method) ? undefined : '{}';
+  const headers = {
+    ...(body ? { 'content-type': 'application/json' } : {}),
+    ...(authorization ? { authorization } : {}),
+  };
+  return sendRaw(url, { method, target, headers, body }, agent).then((r) => r.status);
 }
 
 /** Runs `tasks` a few at a time: enough to be quick, few enough to leave the machine usable. */
@@ -107,7 +72,7 @@ async function inTurn<T>(tasks: Array<() => Promise<T>>, width = 8): Promise<T[]
 describe('every route the app registers, however it is spelled', () => {
   let socktech: Socktech;
   let url: URL;
-  const routes = routesOfTheApp();
+  const routes = routesOfTheApp().map((r) => ({ ...r, path: r.path.replace(/:\w+/g, 'walk') }));
   const keyed = routes.filter((r) => !open.has(`${r.method} ${r.path}`));
 
   // No flows: with the right key, nothing walked here can start a run or send an email.
