@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -50,6 +51,8 @@ export async function startStack(
     smtpUrl: services.smtpUrl,
     mailFrom: 'Bench <bench@socktech.local>',
     webhookBaseUrl: services.webhookUrl,
+    publicUrl: 'http://127.0.0.1',
+    secret: randomBytes(32).toString('hex'),
   };
   // Embedded and in memory, as `npm start` runs it but for the folder.
   const store = await openStore({});
@@ -85,6 +88,7 @@ export async function startStack(
   const app = createApp({
     client,
     store,
+    secret: activityDeps.secret,
     ingest,
     flows: () => index,
     logError: (err) => console.error(err),

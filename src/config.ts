@@ -51,6 +51,11 @@ const envSchema = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
     .optional(),
   SOCKTECH_DATA_DIR: z.string().min(1).default('.data'),
+  SOCKTECH_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters: `openssl rand -hex 32` makes one')
+    .optional(),
+  SOCKTECH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -80,6 +85,12 @@ export interface Config {
   webhook: { baseUrl?: string; receiverPort: number };
   /** Socktech's own data: PostgreSQL at `url`, else the embedded store in `dataDir`. */
   store: { url?: string; dataDir: string };
+  /** Where `npm start` keeps its data: the embedded store, a generated secret. */
+  dataDir: string;
+  /** Signs unsubscribe links; `npm start` generates one into `dataDir` when unset. */
+  secret?: string;
+  /** The API as recipients' browsers and mail clients reach it: the base of unsubscribe links. */
+  publicUrl: string;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -127,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     webhook: { baseUrl: e.WEBHOOK_BASE_URL, receiverPort: e.WEBHOOK_RECEIVER_PORT },
     store: { url: e.DATABASE_URL, dataDir: path.join(e.SOCKTECH_DATA_DIR, 'store') },
+    dataDir: e.SOCKTECH_DATA_DIR,
+    secret: e.SOCKTECH_SECRET,
+    publicUrl: (e.SOCKTECH_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -140,6 +154,15 @@ export function sharedStoreUrl(config: Config, command: string): string {
   throw new ConfigError(
     `DATABASE_URL: required by ${command}, which runs apart from the rest of Socktech; ` +
       'the embedded store serves one process only (npm start)',
+  );
+}
+
+/** The secret of a command that runs apart from `npm start`, which alone keeps its own. */
+export function sharedSecret(config: Config, command: string): string {
+  if (config.secret) return config.secret;
+  throw new ConfigError(
+    `SOCKTECH_SECRET: required by ${command}, which runs apart from the rest of Socktech; ` +
+      'every process must sign and check unsubscribe links with the same one',
   );
 }
 

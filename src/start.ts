@@ -8,6 +8,7 @@ import { startWebhookReceiver } from './devservices/webhookReceiver';
 import { loadFlows } from './flows/load';
 import { createLogger, temporalLogger } from './log';
 import { workerMetrics } from './metrics/temporal';
+import { secretOf } from './secret';
 import { openStore } from './store/db';
 import { clientFor, connect } from './temporal/connection';
 import { startDevServer } from './temporal/devServer';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const { url, dataDir } = config.store;
   const store = await openStore(url ? { url } : { dataDir });
   closers.push(() => store.close());
+  const secret = await secretOf(config);
 
   const urls: [string, string][] = [];
   if (!config.temporal.address) {
@@ -76,7 +78,13 @@ async function main(): Promise<void> {
     connection,
     temporal: config.temporal,
     store,
-    activities: { smtpUrl, mailFrom: config.mail.from, webhookBaseUrl },
+    activities: {
+      smtpUrl,
+      mailFrom: config.mail.from,
+      webhookBaseUrl,
+      publicUrl: config.publicUrl,
+      secret,
+    },
   });
   const workerDone = worker.run();
   closers.push(async () => {
@@ -88,6 +96,7 @@ async function main(): Promise<void> {
   const api = await serveApi({
     client: clientFor(connection, config.temporal),
     store,
+    secret,
     flows: () => flows,
     taskQueue: config.temporal.taskQueue,
     eagerStart: true,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { closeActivities, createActivities, type ActivityDeps } from './activities';
-import { loadConfig, sharedStoreUrl, type TemporalSettings } from './config';
+import { loadConfig, sharedSecret, sharedStoreUrl, type TemporalSettings } from './config';
 import { createLogger, temporalLogger } from './log';
 import { countActions } from './metrics/actions';
 import { workerMetrics } from './metrics/temporal';
@@ -43,6 +43,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const databaseUrl = sharedStoreUrl(config, 'npm run worker');
+  const secret = sharedSecret(config, 'npm run worker');
   const log = createLogger(config.logLevel).child({ name: 'worker' });
   const metrics = workerMetrics(config.http.host, config.workerMetricsPort);
   Runtime.install({ logger: temporalLogger(log), telemetryOptions: metrics.telemetryOptions });
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
       smtpUrl: config.mail.smtpUrl ?? `smtp://127.0.0.1:${config.mail.sinkSmtpPort}`,
       mailFrom: config.mail.from,
       webhookBaseUrl: config.webhook.baseUrl ?? `http://127.0.0.1:${config.webhook.receiverPort}`,
+      publicUrl: config.publicUrl,
+      secret,
     },
   });
   log.info(

@@ -12,6 +12,10 @@ export interface ActivityDeps {
   /** Where webhook URLs that are only a path ('/...') are sent. */
   webhookBaseUrl: string;
   webhookTimeoutMs?: number;
+  /** Where recipients reach the API: the base of unsubscribe links. */
+  publicUrl: string;
+  /** Signs the unsubscribe links (SOCKTECH_SECRET). */
+  secret: string;
 }
 
 /**

@@ -2,17 +2,24 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NodemailerError } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
+import type { Category } from '../flows/schema';
 import { userHash } from '../ingest/identity';
+import { emailsSuppressed } from '../metrics';
 import type { Sql } from '../store/db';
 import type { DeliveryKey } from '../store/ledger';
 import type { TemplateContext } from '../templates';
+import { unsubscribeUrl } from '../unsubscribeLink';
 import { deliveredBefore, deliveryKey, recordDelivered } from './delivered';
 import { mailer } from './mailer';
 import { renderField } from './render';
+import { suppressedRecipients } from './suppression';
+import { unsubscribeFooter, unsubscribeHeaders } from './unsubscribe';
 
 export interface SendEmailInput {
   workflowId: string;
   nodeId: string;
+  /** Marketing when absent, as in runs started before categories existed. */
+  category?: Category;
   /** Template for the recipient; the user's own address when absent. */
   to?: string;
   /** Template, rendered without escaping. */
@@ -23,18 +30,25 @@ export interface SendEmailInput {
 }
 
 export interface SendEmailResult {
-  messageId: string;
+  /** Absent when suppressed. */
+  messageId?: string;
   /** When the activity began, the start of the reaction time the benchmarks measure. */
   startedAt: number;
   /** Date.now() when it ended: the node's time in the run's timeline, live and replayed alike. */
   finishedAt: number;
   /** An earlier execution of this node sent it: nothing was sent this time. */
   alreadyDelivered?: true;
+  /** Marketing email to an address that unsubscribed, bounced or complained: not sent. */
+  suppressed?: true;
 }
 
 export interface MailDeps {
   smtpUrl: string;
   mailFrom: string;
+  /** Base of the unsubscribe links. */
+  publicUrl: string;
+  /** Signs the unsubscribe links. */
+  secret: string;
 }
 
 export async function sendEmail(
@@ -48,7 +62,7 @@ export async function sendEmail(
   const earlier = await deliveredBefore(ledger, key);
   if (earlier) {
     return {
-      messageId: earlier.messageId!,
+      messageId: earlier.messageId,
       startedAt: earlier.startedAt.getTime(),
       finishedAt: earlier.deliveredAt.getTime(),
       alreadyDelivered: true,
@@ -58,20 +72,29 @@ export async function sendEmail(
     input.to === undefined
       ? context.user.email
       : await renderField('to', input.to, context, 'none');
-  checkRecipient(to);
+  const recipients = recipientsOf(to).map(userHash);
+  if ((input.category ?? 'marketing') === 'marketing') {
+    if ((await suppressedRecipients(ledger, recipients)).length > 0) {
+      emailsSuppressed.inc({ flow: context.flow.id });
+      return { suppressed: true, startedAt, finishedAt: Date.now() };
+    }
+  }
   const subject = await renderField('subject', input.subject, context, 'none');
   const html = await renderField('body', input.body, context, 'html');
   const messageId = messageIdFor(key);
+  // One message, one link: for its first recipient.
+  const unsubscribe = unsubscribeUrl(deps.publicUrl, deps.secret, recipients[0]);
+  const footer = unsubscribeFooter(unsubscribe);
   let reply: string;
   try {
     const info = await mailer(deps.smtpUrl).sendMail({
       from: deps.mailFrom,
       to,
       subject,
-      html,
-      text: htmlToText(html),
+      html: html + footer.html,
+      text: `${htmlToText(html)}\n\n${footer.text}`,
       messageId,
-      headers: { 'X-Socktech-Workflow-Id': workflowId },
+      headers: { 'X-Socktech-Workflow-Id': workflowId, ...unsubscribeHeaders(unsubscribe) },
     });
     reply = info.response ?? '';
   } catch (err) {
@@ -99,15 +122,16 @@ function messageIdFor({ workflowId, eventId, nodeId }: DeliveryKey): string {
 }
 
 // The server would accept most malformed addresses and bounce them later, out of our sight.
-function checkRecipient(to: string): void {
-  const addresses = addressparser(to, { flatten: true });
-  const valid = addresses.length > 0 && addresses.every((a) => /^[^\s@]+@[^\s@]+$/.test(a.address));
+function recipientsOf(to: string): string[] {
+  const addresses = addressparser(to, { flatten: true }).map((a) => a.address);
+  const valid = addresses.length > 0 && addresses.every((a) => /^[^\s@]+@[^\s@]+$/.test(a));
   if (!valid) {
     throw ApplicationFailure.nonRetryable(
       `Invalid recipient address ${JSON.stringify(to)}`,
       'InvalidRecipient',
     );
   }
+  return addresses;
 }
 
 function smtpFailure(err: NodemailerError, smtpUrl: string): ApplicationFailure {

@@ -21,11 +21,16 @@ import { pageRoutes } from './page';
 import { requestLog } from './requestLog';
 import { runsRoutes } from './runs';
 import { segmentRoutes } from './segment';
+import { suppressionsRoutes } from './suppressions';
+import { unsubscribeRoutes } from './unsubscribe';
+import { usersRoutes } from './users';
 
 export interface AppDeps {
   client: Client;
   /** Socktech's own data (see store/db.ts). */
   store: Store;
+  /** Signs and checks unsubscribe links (see unsubscribeLink.ts). */
+  secret: string;
   ingest: Ingest;
   flows: () => FlowIndex;
   /** Base URL of the Temporal Web UI, which run details link to. */
@@ -52,6 +57,8 @@ export function createApp(deps: AppDeps): Koa {
       segmentRoutes(deps.ingest),
       runsRoutes(deps),
       flowsRoutes(deps),
+      usersRoutes(deps.store),
+      suppressionsRoutes(deps.store),
     ],
     // The page and what a browser, Prometheus or a load balancer fetch: none reads a run.
     open: [
@@ -63,6 +70,10 @@ export function createApp(deps: AppDeps): Koa {
     ],
   };
   app.use(allowedHosts(deps.allowedHosts ?? []));
+  // Ahead of the cross-site check, the API keys and the JSON body reader: its token is its
+  // credential, and mail clients post a form to it from anywhere (RFC 8058).
+  const unsubscribe = unsubscribeRoutes(deps.store, deps.secret);
+  app.use(unsubscribe.routes()).use(unsubscribe.allowedMethods());
   app.use(refuseCrossSiteWrites);
   if (deps.apiKeys?.length) app.use(requireApiKey(deps.apiKeys, routes));
   app.use(jsonBody({ anyContentType: ['/v1/track', '/v1/batch'] }));

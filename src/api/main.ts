@@ -1,4 +1,4 @@
-import { loadConfig, sharedStoreUrl } from '../config';
+import { loadConfig, sharedSecret, sharedStoreUrl } from '../config';
 import { loadFlows } from '../flows/load';
 import { createLogger } from '../log';
 import { openStore } from '../store/db';
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const access = exposure(config.http);
   const databaseUrl = sharedStoreUrl(config, 'npm run api');
+  const secret = sharedSecret(config, 'npm run api');
   const log = createLogger(config.logLevel).child({ name: 'api' });
   const flows = await loadFlows(config.flowsDir);
   const store = await openStore({ url: databaseUrl });
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const api = await serveApi({
     client: clientFor(connection, config.temporal),
     store,
+    secret,
     flows: () => flows,
     taskQueue: config.temporal.taskQueue,
     // No worker shares this process's connection, so the server cannot hand a start to one.

@@ -17,6 +17,8 @@ import { eventsReplySchema, idempotencyKey } from './events';
 import { flowListSchema, flowViewSchema, triggerBodySchema, triggerReplySchema } from './flows';
 import { healthReplySchema } from './health';
 import { batchBodySchema, segmentReplySchema, trackCallSchema } from './segment';
+import { suppressionListSchema, suppressionsQuerySchema } from './suppressions';
+import { subscriptionBodySchema, subscriptionSchema } from './users';
 
 export const errorReplySchema = z.object({
   error: z.string(),
@@ -33,7 +35,7 @@ interface Reply {
 }
 
 export interface Operation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   /** As the router writes it, with `:name` parameters. */
   path: string;
   tag: string;
@@ -186,12 +188,59 @@ export const operations: Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/users/:email/subscription',
+    tag: 'Users',
+    summary: "A user's subscription to marketing email",
+    replies: {
+      200: { description: 'subscribed, or why not', schema: subscriptionSchema },
+      400: error('not an email address'),
+    },
+  },
+  {
+    method: 'put',
+    path: '/v1/users/:email/subscription',
+    tag: 'Users',
+    summary: 'Unsubscribe a user from marketing email, or subscribe them again',
+    body: subscriptionBodySchema,
+    replies: {
+      200: { description: 'the subscription as it is now', schema: subscriptionSchema },
+      400: error('not an email address, or no `subscribed`'),
+      415: error('a body that is not application/json'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/suppressions',
+    tag: 'Users',
+    summary: 'Every address that gets no marketing email, oldest first',
+    query: suppressionsQuerySchema,
+    replies: {
+      200: { description: 'a page of them', schema: suppressionListSchema },
+      400: error('a pageSize out of range, or a pageToken not from this list'),
+    },
+  },
+  ...(['get', 'post'] as const).map((method): Operation => ({
+    method,
+    path: '/unsubscribe/:token',
+    tag: 'Users',
+    summary:
+      method === 'get'
+        ? 'The link in every email: a page with an Unsubscribe button'
+        : 'Unsubscribe in one click (RFC 8058), as the button or a mail client does',
+    replies: {
+      200: { description: 'the page', type: 'text/html' },
+      400: { description: 'not an unsubscribe link', type: 'text/html' },
+      403: { description: 'an altered link, or one made elsewhere', type: 'text/html' },
+    },
+  })),
+  {
+    method: 'get',
     path: '/healthz',
     tag: 'Operations',
-    summary: 'Healthy when Temporal answers too',
+    summary: 'Healthy when Temporal and the store answer too',
     replies: {
       200: { description: 'healthy', schema: healthReplySchema },
-      503: { description: 'Temporal does not answer', schema: healthReplySchema },
+      503: { description: 'Temporal or the store does not answer', schema: healthReplySchema },
     },
   },
   ...[

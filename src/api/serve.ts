@@ -11,6 +11,8 @@ export interface ServeOptions {
   client: Client;
   /** Opened and closed by the caller, which may share it with a worker. */
   store: Store;
+  /** Signs and checks unsubscribe links. */
+  secret: string;
   flows: () => FlowIndex;
   taskQueue: string;
   /** Only when the client shares its native connection with a worker in this process. */

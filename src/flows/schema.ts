@@ -10,6 +10,9 @@ export const REENTRIES = ['once', 'after-exit', 'every-event'] as const;
 export type Reentry = (typeof REENTRIES)[number];
 export const ON_FAILURE = ['fail', 'continue'] as const;
 export type OnFailure = (typeof ON_FAILURE)[number];
+export const CATEGORIES = ['marketing', 'transactional'] as const;
+/** Marketing email is not sent to an address that unsubscribed; transactional email is. */
+export type Category = (typeof CATEGORIES)[number];
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
@@ -32,6 +35,8 @@ interface ActionBase {
 /** `to`, `subject` and `body` are templates; without `to`, the mail goes to the user. */
 export interface SendEmailAction extends ActionBase {
   type: 'sendEmail';
+  /** The flow's category when absent. */
+  category?: Category;
   to?: string;
   subject: string;
   body: string;
@@ -88,6 +93,8 @@ export interface Flow {
   description?: string;
   version: string;
   reentry: Reentry;
+  /** Of its emails, unless an email says otherwise; marketing when absent (older runs). */
+  category?: Category;
   trigger: { event: string; where: Where };
   sample?: Sample;
   /** In topological order: every action comes after all its parents. */
@@ -96,7 +103,7 @@ export interface Flow {
 
 /** The outcomes an action can end with, which labelled edges (`parent:label`) choose from. */
 export const OUTCOMES: Record<ActionType, readonly string[]> = {
-  sendEmail: [],
+  sendEmail: ['suppressed'],
   delay: [],
   webhook: [],
   waitForEvent: ['received', 'timedOut'],
@@ -199,6 +206,7 @@ const actionBase = {
 const sendEmailSchema = z.strictObject({
   ...actionBase,
   type: z.literal('sendEmail'),
+  category: z.enum(CATEGORIES).optional(),
   to: template.optional(),
   subject: template,
   body: template,
@@ -269,6 +277,7 @@ export const flowFileSchema = z.strictObject({
   description: z.string().optional(),
   version: text.optional(),
   reentry: z.enum(REENTRIES).default('once'),
+  category: z.enum(CATEGORIES).default('marketing'),
   trigger: z.strictObject({ event: text, where: whereSchema.default({}) }),
   sample: z
     .strictObject({

@@ -78,7 +78,7 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
   }
 
   if (!head.success || problems.length > 0) return { ok: false, problems };
-  const { id, name, description, reentry } = head.data;
+  const { id, name, description, reentry, category } = head.data;
   const byId = new Map(actions.map((action) => [action.id, action]));
   const ordered = graph.dag
     .topologicalSort()
@@ -90,6 +90,7 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
     ...(description === undefined ? {} : { description }),
     version,
     reentry,
+    category,
     trigger: head.data.trigger,
     ...(sample === undefined ? {} : { sample }),
     actions: ordered,

@@ -52,6 +52,13 @@ export const actionFailures = new Counter({
   registers: [registry],
 });
 
+export const emailsSuppressed = new Counter({
+  name: 'socktech_emails_suppressed_total',
+  help: 'Marketing emails not sent to a suppressed address, by flow, counted by the worker in this process',
+  labelNames: ['flow'] as const,
+  registers: [registry],
+});
+
 export const httpDuration = new Histogram({
   name: 'socktech_http_request_duration_seconds',
   help: 'HTTP requests by method, route and status',

@@ -74,6 +74,16 @@ export async function recordDelivery(sql: Sql, d: Delivery): Promise<void> {
   );
 }
 
+/** The address last sent to under this hash, while it is not erased. */
+export async function lastAddressOf(sql: Sql, addressHash: string): Promise<string | null> {
+  const [row] = await sql.query<{ address: string }>(
+    `select address from deliveries where address_hash = $1 and address is not null
+     order by delivered_at desc limit 1`,
+    [addressHash],
+  );
+  return row?.address ?? null;
+}
+
 function fromRow(row: Row): Delivery {
   return {
     workflowId: row.workflow_id,

@@ -55,7 +55,13 @@ describe('a send when the ledger fails', () => {
   };
   const sendWith = (ledger: Store) => {
     const h = harness();
-    const deps = { smtpUrl: h.mail.smtpUrl, mailFrom: 'test@socktech.local', webhookBaseUrl: '' };
+    const deps = {
+      smtpUrl: h.mail.smtpUrl,
+      mailFrom: 'test@socktech.local',
+      webhookBaseUrl: '',
+      publicUrl: 'http://socktech.test',
+      secret: h.secret,
+    };
     return createActivities(deps, ledger).sendEmail;
   };
   const copiesTo = async (input: SendEmailInput) =>

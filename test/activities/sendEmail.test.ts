@@ -4,11 +4,15 @@ import { createServer, type Socket } from 'node:net';
 import { closeActivities, createActivities, type SendEmailInput } from '../../src/activities';
 import { startMailSink, type MailSink } from '../../src/devservices/mailSink';
 import type { TemplateContext } from '../../src/templates';
+import { emailsSuppressed } from '../../src/metrics';
 import { findDelivery } from '../../src/store/ledger';
+import { suppress } from '../../src/store/subscriptions';
+import { readUnsubscribeToken } from '../../src/unsubscribeLink';
 import { userHash } from '../../src/ingest/identity';
 import { freePort } from '../harness/devServer';
 import { harness } from '../harness/hooks';
 import { failureOf } from './failureOf';
+import { startSmtpCapture } from './smtpCapture';
 
 const context: TemplateContext = {
   user: { email: 'ada@example.com' },
@@ -37,7 +41,13 @@ describe('sendEmail', () => {
 
   const sendThrough = (smtpUrl: string) =>
     createActivities(
-      { smtpUrl, mailFrom: 'flows@socktech.test', webhookBaseUrl: 'http://unused' },
+      {
+        smtpUrl,
+        mailFrom: 'flows@socktech.test',
+        webhookBaseUrl: 'http://unused',
+        publicUrl: 'http://socktech.test',
+        secret: harness().secret,
+      },
       harness().store,
     ).sendEmail;
 
@@ -63,8 +73,68 @@ describe('sendEmail', () => {
     assert.equal(message.headers['x-socktech-workflow-id'], email.workflowId);
     assert.deepEqual(message.to, ['ada@example.com']);
     assert.equal(message.subject, 'Hello <img src=x onerror=alert(1)>');
-    assert.equal(message.html, '<p>Hello &lt;img src=x onerror=alert(1)&gt;</p><p>Bye</p>');
-    assert.equal(message.text.trim(), 'Hello <img src=x onerror=alert(1)>\nBye');
+    const [body, footer] = message.html.split(/(?=<p style)/);
+    assert.equal(body, '<p>Hello &lt;img src=x onerror=alert(1)&gt;</p><p>Bye</p>');
+    assert.match(
+      footer,
+      /^<p style="[^"]*"><a href="http:\/\/socktech\.test\/unsubscribe\/[^"]+">Unsubscribe<\/a><\/p>$/,
+    );
+    assert.match(
+      message.text.trim(),
+      /^Hello <img src=x onerror=alert\(1\)>\nBye\n\nUnsubscribe: http:\/\/socktech\.test\/unsubscribe\/\S+$/,
+    );
+  });
+
+  it("carries its recipient's signed one-click unsubscribe link (RFC 8058)", async () => {
+    const capture = await startSmtpCapture();
+    try {
+      await sendThrough(capture.url)(email);
+
+      const [headers] = capture.headers();
+      const link = headers
+        .map((h) => /^List-Unsubscribe: <(http:\/\/socktech\.test\/unsubscribe\/(\S+))>$/.exec(h))
+        .find(Boolean);
+      assert.ok(link, headers.join('\n'));
+      assert.ok(headers.includes('List-Unsubscribe-Post: List-Unsubscribe=One-Click'));
+      assert.deepEqual(readUnsubscribeToken(harness().secret, link[2]), {
+        ok: true,
+        addressHash: userHash('ada@example.com'),
+      });
+    } finally {
+      await capture.close();
+    }
+  });
+
+  it('sends no marketing email to a suppressed address, and counts it', async () => {
+    const user = { email: `suppressed-${randomUUID()}@example.com` };
+    const addressHash = userHash(user.email);
+    await suppress(harness().store, {
+      addressHash,
+      address: null,
+      reason: 'bounced',
+      source: 'test',
+    });
+    const counted = async () =>
+      (await emailsSuppressed.get()).values.find((v) => v.labels.flow === 'welcome')?.value ?? 0;
+    const before = await counted();
+
+    const marketing = await sendEmail({ ...email, context: { ...context, user } });
+    const transactional = await sendEmail({
+      ...email,
+      nodeId: 'receipt',
+      category: 'transactional',
+      context: { ...context, user },
+    });
+
+    assert.equal(marketing.suppressed, true);
+    assert.equal(marketing.messageId, undefined);
+    assert.equal(await counted(), before + 1);
+    assert.equal(transactional.suppressed, undefined);
+    const sent = (await sink.messages()).filter((m) => m.to.includes(user.email));
+    assert.deepEqual(
+      sent.map((m) => m.messageId),
+      [transactional.messageId],
+    );
   });
 
   it('records the delivery in the ledger: key, reply, address and its hash, times', async () => {

@@ -60,7 +60,13 @@ describe('at most one delivery per node of a run', () => {
     // What Temporal does when a workflow task's completion is lost: the same local activities
     // with the same input, once more.
     const activities = createActivities(
-      { smtpUrl: h.mail.smtpUrl, mailFrom: 'test@socktech.local', webhookBaseUrl: h.webhooks.url },
+      {
+        smtpUrl: h.mail.smtpUrl,
+        mailFrom: 'test@socktech.local',
+        webhookBaseUrl: h.webhooks.url,
+        publicUrl: socktech.url,
+        secret: h.secret,
+      },
       h.store,
     );
     const email2 = await activities.sendEmail({

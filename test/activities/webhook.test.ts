@@ -49,6 +49,8 @@ describe('callWebhook', () => {
         mailFrom: 'flows@socktech.test',
         webhookBaseUrl: receiver.url,
         webhookTimeoutMs,
+        publicUrl: 'http://socktech.test',
+        secret: harness().secret,
       },
       harness().store,
     ).callWebhook;

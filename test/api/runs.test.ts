@@ -263,6 +263,7 @@ describe('/v1/runs', () => {
     const app = createApp({
       client: socktech.client,
       store: harness().store,
+      secret: harness().secret,
       ingest: async () => [],
       flows: () => buildIndex(flows),
       temporalUiUrl: 'http://ui.example:8233/',

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { errorReplySchema, openapiDocument, operations } from '../../src/api/openapi';
 import { testFlow } from '../harness/flows';
+import { userHash } from '../../src/ingest/identity';
+import { unsubscribeUrl } from '../../src/unsubscribeLink';
 import { harness } from '../harness/hooks';
 import { routesOfTheApp as appRoutes } from '../harness/routes';
 import { startSocktech, type Socktech } from '../harness/socktech';
@@ -96,7 +98,7 @@ describe('/openapi.json', () => {
     /** Calls the API and checks the reply against what the document says of its status. */
     async function call(
       status: number,
-      method: 'GET' | 'POST',
+      method: 'GET' | 'POST' | 'PUT',
       route: string,
       path = route,
       body?: unknown,
@@ -155,6 +157,26 @@ describe('/openapi.json', () => {
       await call(200, 'GET', '/v1/flows/:id', '/v1/flows/documented');
       await call(404, 'GET', '/v1/flows/:id', '/v1/flows/nope');
       await call(202, 'POST', '/v1/flows/:id/trigger', '/v1/flows/documented/trigger', {});
+
+      const subscription = '/v1/users/:email/subscription';
+      const ada = '/v1/users/ada@example.com/subscription';
+      await call(200, 'GET', subscription, ada);
+      await call(400, 'GET', subscription, '/v1/users/ada/subscription');
+      await call(200, 'PUT', subscription, ada, { subscribed: true });
+      await call(400, 'PUT', subscription, ada, { subscribed: 'yes' });
+      await call(200, 'GET', '/v1/suppressions', '/v1/suppressions?pageSize=1');
+      await call(400, 'GET', '/v1/suppressions', '/v1/suppressions?pageSize=0');
+      const link = unsubscribeUrl('', harness().secret, userHash('leaving@example.com'));
+      for (const method of ['GET', 'POST'] as const) {
+        await call(200, method, '/unsubscribe/:token', link);
+        await call(400, method, '/unsubscribe/:token', '/unsubscribe/nope');
+        await call(
+          403,
+          method,
+          '/unsubscribe/:token',
+          link.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+        );
+      }
 
       for (const op of operations.filter((o) => o.method === 'get' && !o.path.includes(':'))) {
         if (!op.path.startsWith('/v1/')) await call(200, 'GET', op.path);

@@ -19,6 +19,8 @@ describe('the harness', () => {
           smtpUrl: h.mail.smtpUrl,
           mailFrom: 'hello@socktech.local',
           webhookBaseUrl: h.webhooks.url,
+          publicUrl: 'http://127.0.0.1',
+          secret: h.secret,
         },
         h.store,
       ),

@@ -123,6 +123,7 @@ describe('ingest never half-succeeds silently', () => {
     const api = await serveApi({
       client: new Client({ connection }),
       store: harness().store,
+      secret: harness().secret,
       flows: () => index,
       taskQueue: 'unreachable',
       eagerStart: false,

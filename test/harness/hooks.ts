@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { closeActivities } from '../../src/activities';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
@@ -17,6 +18,8 @@ export interface Harness {
   webhooks: WebhookReceiver;
   /** Embedded, in memory: what workers and APIs in this process share. */
   store: Store;
+  /** Signs the unsubscribe links of every worker and API the run starts. */
+  secret: string;
 }
 
 let server: (DevServer & { address: string }) | undefined;
@@ -41,7 +44,8 @@ before(async function () {
     startWebhookReceiver({ port: 0 }),
     openStore({}),
   ]);
-  current = { env, address: server.address, workflowBundle, mail, webhooks, store };
+  const secret = randomBytes(32).toString('hex');
+  current = { env, address: server.address, workflowBundle, mail, webhooks, store, secret };
 });
 
 after(async function () {

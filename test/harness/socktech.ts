@@ -46,6 +46,8 @@ export async function startSocktech(
         smtpUrl: h.mail.smtpUrl,
         mailFrom: 'test@socktech.local',
         webhookBaseUrl: h.webhooks.url,
+        publicUrl: api.url,
+        secret: h.secret,
       },
       options,
     });
@@ -57,11 +59,11 @@ export async function startSocktech(
       },
     };
   };
-  await startWorker();
-
+  // The API first: its URL is the base of the unsubscribe links the worker sends.
   const api = await serveApi({
     client,
     store: h.store,
+    secret: h.secret,
     flows: () => index,
     taskQueue: temporal.taskQueue,
     eagerStart: true,
@@ -70,6 +72,7 @@ export async function startSocktech(
     ...apiOptions,
   });
   const url = api.url;
+  await startWorker();
 
   return {
     url,

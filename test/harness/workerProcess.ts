@@ -18,6 +18,7 @@ export async function spawnWorker(env: Record<string, string>): Promise<ChildPro
       WEBHOOK_BASE_URL: h.webhooks.url,
       WORKER_METRICS_PORT: String(await freePort()),
       DATABASE_URL: await postgresUrl(),
+      SOCKTECH_SECRET: h.secret,
       LOG_LEVEL: 'warn',
       ...env,
     },
