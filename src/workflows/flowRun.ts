@@ -52,7 +52,8 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
 
   const visit = async (action: Action, parents: Edge[]) => {
     const node = nodes.get(action.id)!;
-    // Settled in an earlier run, or before a continue-as-new.
+    // Settled in an earlier run or before a continue-as-new; or the run is failing, and stays
+    // as it is (pending) for a rerun to take up.
     if (settled(node) || run.failing) return;
     if (parents.length > 0 && !parents.some(taken)) {
       record.skip(node);
