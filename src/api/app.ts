@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { FlowIndex } from '../flows/load';
 import type { Ingest } from '../ingest/ingest';
 import { httpMetrics } from '../metrics/http';
+import { suppressReported } from '../ingest/reportedSuppressions';
 import { countRuns } from '../metrics/ingest';
 import type { Store } from '../store/db';
 import { requireApiKey, type Routes } from './auth';
@@ -47,7 +48,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   // Counted once here, so every route that starts runs is counted.
-  deps = { ...deps, ingest: countRuns(deps.ingest) };
+  deps = { ...deps, ingest: countRuns(suppressReported(deps.store, deps.ingest)) };
   app.use(requestLog(deps.log ?? pino({ enabled: false })));
   app.use(httpMetrics);
   app.use(errors(deps.logError));

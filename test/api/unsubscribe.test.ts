@@ -113,6 +113,34 @@ describe('unsubscribing', () => {
     assert.match(metrics, /^socktech_emails_suppressed_total\{flow="newsletter"\} [1-9]/m);
   });
 
+  it('takes email.bounced and email.complained events as suppressions', async () => {
+    const [bounced, complained] = [
+      `bounced-${randomUUID()}@example.com`,
+      `complained-${randomUUID()}@example.com`,
+    ];
+    const reply = await socktech.post(
+      '/v1/events',
+      [
+        { name: 'email.bounced', email: bounced, properties: { type: 'hard' } },
+        { name: 'email.complained', email: complained },
+      ],
+      { authorization: `Bearer ${key}` },
+    );
+    assert.equal(reply.status, 202);
+
+    for (const [email, reason] of [
+      [bounced, 'bounced'],
+      [complained, 'complained'],
+    ]) {
+      const { subscribed, suppression } = await json(`/v1/users/${email}/subscription`);
+      assert.equal(subscribed, false);
+      assert.equal(suppression.reason, reason);
+      assert.equal(suppression.source, `email.${reason}`);
+    }
+    const nodes = await runFor(bounced);
+    assert.equal(nodes[0].outcome, 'suppressed');
+  });
+
   it('refuses a link that is not one (400), altered or made with another secret (403)', async () => {
     const h = harness();
     const hash = userHash(`forged-${randomUUID()}@example.com`);
