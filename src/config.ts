@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -168,7 +169,40 @@ export function sharedSecret(config: Config, command: string): string {
 
 /** Comma-separated in the variable, one per line in the file; both may be given. */
 function apiKeys(list = '', file?: string): string[] {
-  return [...list.split(','), ...readLines(file)].map((k) => k.trim()).filter(Boolean);
+  const entries = [...list.split(','), ...readLines(file)].map((k) => k.trim()).filter(Boolean);
+  entries.forEach(parseApiKey);
+  return entries;
+}
+
+export interface ApiKey {
+  /** Who the flow audit says did a change: the entry's name, else a fingerprint of the key. */
+  name: string;
+  key: string;
+}
+
+const KEY_NAME = /^[\w.-]+$/;
+
+/**
+ * `name:key`, or a bare key as before names existed. The first colon splits, so a key that
+ * itself holds a colon needs a name in front.
+ */
+export function parseApiKey(entry: string): ApiKey {
+  const colon = entry.indexOf(':');
+  if (colon === -1) {
+    const fingerprint = createHash('sha256').update(entry).digest('hex').slice(0, 8);
+    return { name: `key-${fingerprint}`, key: entry };
+  }
+  const name = entry.slice(0, colon);
+  const key = entry.slice(colon + 1);
+  if (!KEY_NAME.test(name) || !key) {
+    // The entry is not echoed: it may be a key.
+    throw new ConfigError(
+      'SOCKTECH_API_KEYS: an entry with a colon is name:key, the name made of letters, ' +
+        'digits, "_", "." and "-" and the key after the colon; a key that holds a colon ' +
+        'needs a name in front of it',
+    );
+  }
+  return { name, key };
 }
 
 function readLines(file?: string): string[] {

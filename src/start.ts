@@ -5,7 +5,7 @@ import { serveApi } from './api/serve';
 import { loadConfig } from './config';
 import { startMailSink } from './devservices/mailSink';
 import { startWebhookReceiver } from './devservices/webhookReceiver';
-import { loadFlows } from './flows/load';
+import { openFlowCatalog } from './flows/catalog';
 import { createLogger, temporalLogger } from './log';
 import { workerMetrics } from './metrics/temporal';
 import { secretOf } from './secret';
@@ -30,12 +30,11 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  const flows = await loadFlows(config.flowsDir);
-  log.info({ flows: flows.all().map((f) => f.id) }, `loaded ${flows.all().length} flows`);
-
   const { url, dataDir } = config.store;
   const store = await openStore(url ? { url } : { dataDir });
   closers.push(() => store.close());
+  const flows = await openFlowCatalog(store, config.flowsDir, log);
+  closers.push(() => flows.close());
   const secret = await secretOf(config);
 
   const urls: [string, string][] = [];
@@ -97,7 +96,9 @@ async function main(): Promise<void> {
     client: clientFor(connection, config.temporal),
     store,
     secret,
-    flows: () => flows,
+    flows: flows.index,
+    refreshFlows: flows.refresh,
+    mail: { smtpUrl, from: config.mail.from },
     taskQueue: config.temporal.taskQueue,
     eagerStart: true,
     host: config.http.host,

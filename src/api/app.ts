@@ -34,6 +34,10 @@ export interface AppDeps {
   secret: string;
   ingest: Ingest;
   flows: () => FlowIndex;
+  /** Brings `flows` up to date at once, after a publish over the API (see flows/catalog.ts). */
+  refreshFlows?: () => Promise<void>;
+  /** The worker's SMTP settings, for an editor's test send. */
+  mail?: { smtpUrl: string; from: string };
   /** Base URL of the Temporal Web UI, which run details link to. */
   temporalUiUrl?: string;
   logError: (err: unknown) => void;

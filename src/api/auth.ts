@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { ConfigError, type Config } from '../config';
+import { ConfigError, parseApiKey, type Config } from '../config';
 import { HttpError } from './errors';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -28,17 +28,26 @@ export interface Routes {
  */
 export function requireApiKey(keys: string[], routes: Routes): Middleware {
   // Equal-length digests make the comparison's time independent of the key and its length.
-  const known = keys.map(digest);
-  const isKnown = (key: string) => {
+  const known = keys.map(parseApiKey).map(({ name, key }) => ({ name, digest: digest(key) }));
+  const nameOf = (key: string) => {
     const given = digest(key);
-    return known.reduce((found, k) => timingSafeEqual(k, given) || found, false);
+    // Every digest is compared, the match or not, so timing tells nothing of which one matched.
+    return known.reduce<string | undefined>(
+      (found, k) => (timingSafeEqual(k.digest, given) ? k.name : found),
+      undefined,
+    );
   };
   const routed = (routers: Router[], ctx: Context) =>
     routers.some((router) => router.match(ctx.path, ctx.method).route);
   return async (ctx, next) => {
     if (routed(routes.open, ctx) && !routed(routes.keyed, ctx)) return next();
     const key = presentedKey(ctx.get('Authorization'));
-    if (key && isKnown(key)) return next();
+    const name = key ? nameOf(key) : undefined;
+    if (name) {
+      // Whom the flow audit names for a change made with this key.
+      ctx.state.apiKey = name;
+      return next();
+    }
     ctx.set('WWW-Authenticate', 'Bearer realm="socktech"');
     throw new HttpError(
       401,

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { parseEdge } from '../flows/edges';
+import { NODE_ID, parseEdge } from '../flows/edges';
 import { flowLevels } from '../flows/graph';
 import type { FlowIndex } from '../flows/load';
 import { REENTRIES, type Flow } from '../flows/schema';
 import type { Ingest } from '../ingest/ingest';
 import { flowMatchSchema } from '../ingest/match';
+import { findFlow, listFlows } from '../store/flows';
 import { HttpError, parseOr400 } from './errors';
+import { flowCheckRoutes, type FlowCheckDeps } from './flowCheck';
+import { flowStoreRoutes, storedFlowSchema, type FlowStoreDeps } from './flowStore';
 
 export const flowViewSchema = z.object({
   id: z.string(),
@@ -29,7 +32,12 @@ export const flowViewSchema = z.object({
 });
 export type FlowView = z.infer<typeof flowViewSchema>;
 
-export const flowListSchema = z.object({ flows: z.array(flowViewSchema) });
+export const flowListSchema = z.object({
+  flows: z.array(flowViewSchema).describe('the flows new events run'),
+  stored: z
+    .array(storedFlowSchema)
+    .describe('every flow in the store, drafts and archived ones too, by id'),
+});
 
 export const triggerBodySchema = z.strictObject({
   email: z
@@ -48,26 +56,34 @@ export const triggerReplySchema = z.object({
 });
 export type TriggerReply = z.infer<typeof triggerReplySchema>;
 
-export interface FlowsDeps {
+export interface FlowsDeps extends FlowStoreDeps, FlowCheckDeps {
   flows: () => FlowIndex;
   ingest: Ingest;
 }
 
-export function flowsRoutes({ flows, ingest }: FlowsDeps): Router {
-  const find = (id: string): Flow => {
+export function flowsRoutes(deps: FlowsDeps): Router {
+  const { flows, ingest, store } = deps;
+  const find = async (id: string): Promise<Flow> => {
     const flow = flows().get(id);
-    if (!flow) throw new HttpError(404, `no flow with id "${id}"`);
-    return flow;
+    if (flow) return flow;
+    const stored = NODE_ID.test(id) ? await findFlow(store, id) : undefined;
+    if (!stored) throw new HttpError(404, `no flow with id "${id}"`);
+    const why = stored.archived ? 'archived' : 'not published';
+    throw new HttpError(404, `flow "${id}" is ${why} (its draft: GET /v1/flows/${id}/draft)`);
   };
-  return new Router({ prefix: '/v1/flows' })
-    .get('/', (ctx) => {
-      ctx.body = { flows: flows().all().map(flowView) };
+  const router = new Router({ prefix: '/v1/flows' })
+    .get('/', async (ctx) => {
+      const stored = await listFlows(store);
+      ctx.body = {
+        flows: flows().all().map(flowView),
+        stored: stored.map((f) => ({ ...f, updatedAt: f.updatedAt.toISOString() })),
+      } satisfies z.infer<typeof flowListSchema>;
     })
-    .get('/:id', (ctx) => {
-      ctx.body = flowView(find(ctx.params.id));
+    .get('/:id', async (ctx) => {
+      ctx.body = flowView(await find(ctx.params.id));
     })
     .post('/:id/trigger', async (ctx) => {
-      const flow = find(ctx.params.id);
+      const flow = await find(ctx.params.id);
       const body = parseOr400(triggerBodySchema, ctx.request.body ?? {}, 'body');
       const email = body.email ?? flow.sample?.email;
       if (!email) throw new HttpError(400, `flow "${flow.id}" has no sample email: send one`);
@@ -82,6 +98,7 @@ export function flowsRoutes({ flows, ingest }: FlowsDeps): Router {
       ctx.status = 202;
       ctx.body = { event: { id: result.id, name: event.name, email }, matched: result.matched };
     });
+  return flowCheckRoutes(flowStoreRoutes(router, deps), deps);
 }
 
 function flowView(flow: Flow): FlowView {

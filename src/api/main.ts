@@ -1,5 +1,5 @@
 import { loadConfig, sharedSecret, sharedStoreUrl } from '../config';
-import { loadFlows } from '../flows/load';
+import { openFlowCatalog } from '../flows/catalog';
 import { createLogger } from '../log';
 import { openStore } from '../store/db';
 import { clientFor, connect } from '../temporal/connection';
@@ -13,14 +13,20 @@ async function main(): Promise<void> {
   const databaseUrl = sharedStoreUrl(config, 'npm run api');
   const secret = sharedSecret(config, 'npm run api');
   const log = createLogger(config.logLevel).child({ name: 'api' });
-  const flows = await loadFlows(config.flowsDir);
   const store = await openStore({ url: databaseUrl });
+  const flows = await openFlowCatalog(store, config.flowsDir, log);
   const connection = await connect(config.temporal);
   const api = await serveApi({
     client: clientFor(connection, config.temporal),
     store,
     secret,
-    flows: () => flows,
+    flows: flows.index,
+    refreshFlows: flows.refresh,
+    // What the worker sends with (see worker.ts), for the editor's test send.
+    mail: {
+      smtpUrl: config.mail.smtpUrl ?? `smtp://127.0.0.1:${config.mail.sinkSmtpPort}`,
+      from: config.mail.from,
+    },
     taskQueue: config.temporal.taskQueue,
     // No worker shares this process's connection, so the server cannot hand a start to one.
     eagerStart: false,
@@ -35,13 +41,14 @@ async function main(): Promise<void> {
     {
       url: api.url,
       access: exposureNote[access],
-      flows: flows.all().length,
+      flows: flows.index().all().length,
       store: store.location,
     },
     'API listening',
   );
   const stop = async () => {
     await api.close();
+    flows.close();
     await Promise.all([connection.close(), store.close()]);
     process.exit(0);
   };

@@ -14,7 +14,22 @@ import {
 } from '../runs/schemas';
 import { assets } from './docs';
 import { eventsReplySchema, idempotencyKey } from './events';
+import {
+  checkBodySchema,
+  checkReplySchema,
+  testSendBodySchema,
+  testSendReplySchema,
+} from './flowCheck';
 import { flowListSchema, flowViewSchema, triggerBodySchema, triggerReplySchema } from './flows';
+import {
+  draftSchema,
+  etagHeader,
+  flowDefinitionSchema,
+  ifMatchSchema,
+  rollbackBodySchema,
+  storedFlowSchema,
+  versionsSchema,
+} from './flowStore';
 import { healthReplySchema } from './health';
 import { batchBodySchema, segmentReplySchema, trackCallSchema } from './segment';
 import { suppressionListSchema, suppressionsQuerySchema } from './suppressions';
@@ -47,6 +62,30 @@ export interface Operation {
 }
 
 const error = (description: string): Reply => ({ description, schema: errorReplySchema });
+
+/** A change to a stored flow that names the head it is based on. */
+function storeChange(
+  action: 'publish' | 'rollback' | 'archive',
+  summary: string,
+  replies: Record<number, Reply>,
+): Operation {
+  return {
+    method: 'post',
+    path: `/v1/flows/:id/${action}`,
+    tag: 'Flows',
+    summary,
+    headers: ifMatchSchema,
+    ...(action === 'rollback' && { body: rollbackBodySchema }),
+    replies: {
+      200: { description: 'the flow', schema: storedFlowSchema, headers: etagHeader },
+      400: error('a malformed If-Match'),
+      404: error('no such flow'),
+      412: error('the flow was saved meanwhile: If-Match is not its head'),
+      428: error('no If-Match'),
+      ...replies,
+    },
+  };
+}
 
 /** Every route of the API, with the schemas its handler validates and answers with. */
 export const operations: Operation[] = [
@@ -187,6 +226,99 @@ export const operations: Operation[] = [
     },
   },
   {
+    method: 'post',
+    path: '/v1/flows',
+    tag: 'Flows',
+    summary: 'Create a flow, as a draft',
+    body: flowDefinitionSchema,
+    replies: {
+      201: {
+        description: 'the draft, with what keeps it from being published',
+        schema: draftSchema,
+        headers: {
+          ...etagHeader,
+          Location: z.string().describe('where the draft is read and saved'),
+        },
+      },
+      400: error('not an object, or an id that is not an id'),
+      409: error('a flow with that id exists'),
+      415: error('a body that is not application/json'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/flows/:id/draft',
+    tag: 'Flows',
+    summary: "A flow's head version as written, drafts included",
+    replies: {
+      200: { description: 'the draft', schema: draftSchema, headers: etagHeader },
+      404: error('no such flow'),
+    },
+  },
+  {
+    method: 'put',
+    path: '/v1/flows/:id/draft',
+    tag: 'Flows',
+    summary: 'Save a new version of the draft',
+    headers: ifMatchSchema,
+    body: flowDefinitionSchema,
+    replies: {
+      200: { description: 'the new head', schema: draftSchema, headers: etagHeader },
+      400: error('a malformed If-Match, not an object, or another id'),
+      404: error('no such flow'),
+      412: error('the flow was saved meanwhile: If-Match is not its head'),
+      415: error('a body that is not application/json'),
+      428: error('no If-Match'),
+    },
+  },
+  storeChange('publish', 'Publish the head: new events run it from the moment this answers', {
+    422: error('the head is not valid: every problem, as flows:check lists them'),
+  }),
+  storeChange('rollback', 'Publish an earlier version again, as a new version', {
+    400: error('a malformed If-Match, or no such version'),
+    415: error('a body that is not application/json'),
+    422: error('that version is not valid: every problem, as flows:check lists them'),
+  }),
+  storeChange('archive', 'Archive: new events no longer start the flow; runs go on', {}),
+  {
+    method: 'get',
+    path: '/v1/flows/:id/versions',
+    tag: 'Flows',
+    summary: "A flow's versions, and who changed it when",
+    replies: {
+      200: { description: 'the versions and the audit', schema: versionsSchema },
+      404: error('no such flow'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/flows/check',
+    tag: 'Flows',
+    summary: 'Check a flow, saved or not, and render its emails with its sample',
+    body: checkBodySchema,
+    replies: {
+      200: { description: 'its problems and emails', schema: checkReplySchema },
+      400: error('not an object'),
+      415: error('a body that is not application/json'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/flows/:id/test-send',
+    tag: 'Flows',
+    summary: 'Send one email of the draft, rendered with the sample, to one address',
+    body: testSendBodySchema,
+    replies: {
+      200: { description: 'sent', schema: testSendReplySchema },
+      400: error('not one address, not an email action, or no sample'),
+      404: error('no such flow'),
+      415: error('a body that is not application/json'),
+      422: error('the draft is not valid'),
+      502: error('the SMTP server did not take it'),
+      503: error('this API has no SMTP server'),
+    },
+  },
+  {
     method: 'get',
     path: '/v1/users/:email/subscription',
     tag: 'Users',
@@ -248,6 +380,8 @@ export const operations: Operation[] = [
     ['/page.js', 'text/javascript'],
     ['/page.css', 'text/css'],
     ['/auth.js', 'text/javascript'],
+    ['/graph.js', 'text/javascript'],
+    ['/editor.js', 'text/javascript'],
   ].map(([route, type]): Operation => ({
     method: 'get',
     path: route,

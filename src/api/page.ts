@@ -10,6 +10,8 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/page.js': { file: 'page.js', type: 'text/javascript; charset=utf-8' },
   '/page.css': { file: 'page.css', type: 'text/css; charset=utf-8' },
   '/auth.js': { file: 'auth.js', type: 'text/javascript; charset=utf-8' },
+  '/graph.js': { file: 'graph.js', type: 'text/javascript; charset=utf-8' },
+  '/editor.js': { file: 'editor.js', type: 'text/javascript; charset=utf-8' },
 };
 
 // The page renders event data as text; this policy also refuses any script but its own.

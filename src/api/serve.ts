@@ -14,6 +14,9 @@ export interface ServeOptions {
   /** Signs and checks unsubscribe links. */
   secret: string;
   flows: () => FlowIndex;
+  refreshFlows?: () => Promise<void>;
+  /** The worker's SMTP settings, for an editor's test send. */
+  mail?: { smtpUrl: string; from: string };
   taskQueue: string;
   /** Only when the client shares its native connection with a worker in this process. */
   eagerStart: boolean;

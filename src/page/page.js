@@ -169,7 +169,7 @@ async function refreshDetail() {
   renderDetail(fresh);
 }
 
-function renderDetail({ run, event, nodes, failure, progressError, temporalUi }) {
+function renderDetail({ run, event, nodes, edges, failure, progressError, temporalUi }) {
   $('detail').hidden = false;
   $('detail-title').textContent = `${run.flowName ?? run.flowId} · ${run.email ?? ''}`;
   const link = $('temporal-ui');
@@ -190,6 +190,7 @@ function renderDetail({ run, event, nodes, failure, progressError, temporalUi })
   const problem = failure ? `Failed at node ${failure.node}: ${failure.message}` : progressError;
   $('failure').textContent = problem ?? '';
   $('timeline').replaceChildren(...nodes.map((node) => timelineRow(node, run)));
+  flowGraph.draw($('run-graph'), { trigger: event.name, nodes, edges });
   $('event').replaceChildren(
     el('span', { className: 'event-name' }, `${event.name}${event.id ? ` · id ${event.id}` : ''}`),
     '\n',

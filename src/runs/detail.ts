@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { parseEdge } from '../flows/edges';
 import { flowLevels } from '../flows/graph';
 import type { RunProgress } from '../workflows/definitions';
 import { ProgressUnavailable } from './errors';
@@ -33,6 +34,9 @@ export async function runDetail(
     run,
     event: input.event,
     nodes: answered ? timeline(flowLevels(input.flow), progress) : [],
+    edges: input.flow.actions.flatMap(({ id, after }) =>
+      after.map((text) => ({ ...parseEdge(text), to: id })),
+    ),
     failure: answered ? (progress.failure ?? null) : null,
     progressError: answered ? null : progress,
     temporalUi: temporalUiLink(temporalUiUrl, client.options.namespace, workflowId, run.runId),

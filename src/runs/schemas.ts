@@ -102,6 +102,9 @@ export const runDetailSchema = z.object({
   run: runSummarySchema,
   event: runEventSchema,
   nodes: z.array(timelineNodeSchema).describe('in breadth-first order'),
+  edges: z
+    .array(z.object({ from: z.string(), to: z.string(), label: z.string().optional() }))
+    .describe('of the flow the run started with, from parent to child'),
   failure: z.object({ node: z.string(), message: z.string() }).nullable(),
   progressError: z
     .string()

@@ -158,6 +158,32 @@ describe('/openapi.json', () => {
       await call(404, 'GET', '/v1/flows/:id', '/v1/flows/nope');
       await call(202, 'POST', '/v1/flows/:id/trigger', '/v1/flows/documented/trigger', {});
 
+      const stored = {
+        id: 'documented-store',
+        name: 'Documented store',
+        trigger: { event: 'documented.store' },
+        actions: [{ id: 'hook', type: 'webhook', url: '/documented' }],
+      };
+      const at = (version: number) => ({
+        authorization: `Bearer ${key}`,
+        'if-match': `"${version}"`,
+      });
+      const of = (action: string) => `/v1/flows/documented-store/${action}`;
+      await call(201, 'POST', '/v1/flows', '/v1/flows', stored);
+      await call(409, 'POST', '/v1/flows', '/v1/flows', stored);
+      await call(200, 'GET', '/v1/flows/:id/draft', of('draft'));
+      await call(200, 'PUT', '/v1/flows/:id/draft', of('draft'), stored, at(1));
+      await call(412, 'PUT', '/v1/flows/:id/draft', of('draft'), stored, at(1));
+      await call(428, 'POST', '/v1/flows/:id/publish', of('publish'));
+      await call(200, 'POST', '/v1/flows/:id/publish', of('publish'), undefined, at(2));
+      await call(200, 'POST', '/v1/flows/:id/rollback', of('rollback'), { version: 1 }, at(2));
+      await call(200, 'POST', '/v1/flows/:id/archive', of('archive'), undefined, at(3));
+      await call(200, 'GET', '/v1/flows/:id/versions', of('versions'));
+      await call(200, 'POST', '/v1/flows/check', '/v1/flows/check', stored);
+      // The test server has no SMTP settings for the API: a test send says so.
+      const test = { node: 'hook', to: 'documented@example.com' };
+      await call(503, 'POST', '/v1/flows/:id/test-send', of('test-send'), test);
+
       const subscription = '/v1/users/:email/subscription';
       const ada = '/v1/users/ada@example.com/subscription';
       await call(200, 'GET', subscription, ada);

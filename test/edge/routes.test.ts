@@ -11,6 +11,8 @@ const open = new Set([
   'GET /page.js',
   'GET /page.css',
   'GET /auth.js',
+  'GET /graph.js',
+  'GET /editor.js',
   'GET /healthz',
   'GET /unsubscribe/walk',
   'POST /unsubscribe/walk',
