@@ -1,5 +1,6 @@
 import { deliveries } from './001-deliveries';
 import { suppressions } from './002-suppressions';
+import { profiles } from './003-profiles';
 import { flows } from './010-flows';
 
 export interface Migration {
@@ -12,5 +13,6 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'deliveries', sql: deliveries },
   { version: 2, name: 'suppressions', sql: suppressions },
+  { version: 3, name: 'profiles', sql: profiles },
   { version: 10, name: 'flows', sql: flows },
 ];
