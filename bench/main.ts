@@ -7,6 +7,7 @@ import { forkScript, stopChild } from './child';
 import { benchFlows } from './flows';
 import { progressBar } from './progress';
 import { resultsJson, writeResults } from './results';
+import { scaleBench } from './scale';
 import { measure } from './run';
 import { startServer } from './server';
 import type { SinkUrls } from './sinks';
@@ -14,7 +15,10 @@ import { FULL, QUICK, steps } from './sizes';
 import { startStack } from './stack';
 import { report } from './table';
 
-/** `npm run bench [-- --quick]`: Socktech and raw Temporal side by side on one dev server. */
+/**
+ * `npm run bench [-- --quick]`: Socktech and raw Temporal side by side on one dev server.
+ * `--scale`: the same flow on a Temporal cluster, with more and more processes (bench/scale.ts).
+ */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const sizes = quick ? QUICK : FULL;
@@ -24,6 +28,7 @@ async function main(): Promise<void> {
     logger: new DefaultLogger('ERROR'),
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
   });
+  if (process.argv.includes('--scale')) return scaleBench(quick);
 
   process.stderr.write('starting a dev server and the sinks, bundling the workflows…\n');
   const [server, sinks, bundles, flows] = await Promise.all([
