@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): Koa {
   const routes: Routes = {
     keyed: [
       eventsRoutes(deps.ingest),
-      segmentRoutes(deps.ingest),
+      segmentRoutes(deps.ingest, deps.store),
       runsRoutes(deps),
       flowsRoutes(deps),
       usersRoutes(deps.store),

@@ -3,8 +3,11 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { eventSchema, MAX_BATCH, type IncomingEvent } from '../ingest/event';
 import type { Ingest } from '../ingest/ingest';
+import type { Store } from '../store/db';
+import { profileOf } from '../store/profiles';
 import { eventsAccepted, eventsReceived, eventsRejected } from '../metrics';
 import { describeIssues, HttpError, parseOr400 } from './errors';
+import { identifyCallSchema, recordIdentify } from './identify';
 import { noteIngest, requestLogger } from './requestLog';
 
 // Segment's own limits, so its libraries (which split batches by them) never meet a 413.
@@ -36,12 +39,12 @@ export const trackCallSchema = z
   );
 
 const otherCallSchema = z
-  .looseObject({ type: z.enum(['identify', 'page', 'screen', 'group', 'alias']) })
+  .looseObject({ type: z.enum(['page', 'screen', 'group', 'alias']) })
   .describe('accepted, counted and ignored');
 
 /** The envelope is checked whole; its calls one by one, as in `segmentRoutes`. */
 export const batchBodySchema = z.looseObject({
-  batch: z.array(z.union([trackCallSchema, otherCallSchema])).max(MAX_BATCH),
+  batch: z.array(z.union([trackCallSchema, identifyCallSchema, otherCallSchema])).max(MAX_BATCH),
 });
 const envelopeSchema = z.looseObject({ batch: z.array(z.unknown()).max(MAX_BATCH) });
 
@@ -53,9 +56,9 @@ export const segmentReplySchema = z.object({ success: z.literal(true) });
  * calls become events for `ingest`. As with Segment, a call that cannot be used is dropped
  * (counted, logged) and the request still succeeds, so one bad call never loses a batch.
  */
-export function segmentRoutes(ingest: Ingest): Router {
+export function segmentRoutes(ingest: Ingest, store: Store): Router {
   const accept = async (ctx: Context, calls: unknown[]) => {
-    const events = calls.flatMap((call) => asEvent(ctx, call));
+    const events = (await Promise.all(calls.map((call) => asEvent(ctx, store, call)))).flat();
     try {
       if (events.length) noteIngest(ctx, events, await ingest(events));
     } catch (err) {
@@ -76,7 +79,11 @@ export function segmentRoutes(ingest: Ingest): Router {
       const { batch } = parseOr400(envelopeSchema, ctx.request.body, 'batch');
       for (const call of batch) limit(JSON.stringify(call), MAX_CALL_BYTES, 'a call');
       eventsReceived.inc({ source: 'segment' }, batch.length);
-      const tracks = batch.filter((call) => (call as { type?: unknown })?.type === 'track');
+      const typed = (type: string) =>
+        batch.filter((call) => (call as { type?: unknown })?.type === type);
+      // Before the tracks, so that a track after an identify in the same batch finds the user.
+      for (const call of typed('identify')) await recordIdentify(store, call);
+      const tracks = typed('track');
       eventsRejected.inc({ source: 'segment', reason: 'not_track' }, batch.length - tracks.length);
       await accept(ctx, tracks);
     });
@@ -89,10 +96,11 @@ function limit(text: string | undefined, max: number, what: string): void {
 }
 
 /** The call as an event, or none when it cannot be one. */
-function asEvent(ctx: Context, call: unknown): IncomingEvent[] {
+async function asEvent(ctx: Context, store: Store, call: unknown): Promise<IncomingEvent[]> {
   const track = trackCallSchema.safeParse(call);
   if (!track.success) return dropped(ctx, call, 'invalid', describeIssues(track.error));
-  const email = emailOf(track.data);
+  // Without an email in the call, the one an identify call gave for its user.
+  const email = emailOf(track.data) ?? (await knownEmail(store, track.data.userId));
   if (email === undefined) return dropped(ctx, call, 'no_email');
   const event = eventSchema.safeParse({
     name: track.data.event,
@@ -108,6 +116,11 @@ function asEvent(ctx: Context, call: unknown): IncomingEvent[] {
 function emailOf(call: z.infer<typeof trackCallSchema>): unknown {
   const given = [call.context?.traits?.email, call.properties?.email, call.traits?.email];
   return given.find((email) => email !== undefined && email !== null && email !== '');
+}
+
+async function knownEmail(store: Store, userId?: string | number): Promise<string | undefined> {
+  if (userId === undefined) return undefined;
+  return (await profileOf(store, String(userId)))?.email ?? undefined;
 }
 
 // Segment takes any ISO 8601 time; an event's needs a time zone, as toISOString writes it.
