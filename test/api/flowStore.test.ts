@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnApi, type ApiProcess } from '../../scripts/cluster/processes';
+import { ConfigError, loadConfig, parseApiKey } from '../../src/config';
 import { harness } from '../harness/hooks';
 import { freshPostgresDatabase } from '../harness/postgres';
 import { startStoredSocktech, type StoredSocktech } from '../harness/storedFlows';
@@ -337,6 +338,32 @@ describe('flows in the store, over the API', () => {
       key: null,
     });
     assert.equal(anonymous.status, 401);
+  });
+});
+
+describe('API key names, for the audit', () => {
+  it('reads name:key, names a bare key by a fingerprint, and refuses a malformed name', () => {
+    assert.deepEqual(parseApiKey('ada:s3cret:with-colon'), {
+      name: 'ada',
+      key: 's3cret:with-colon',
+    });
+    assert.match(parseApiKey('s3cret').name, /^key-[0-9a-f]{8}$/);
+    assert.equal(parseApiKey('s3cret').key, 's3cret');
+    assert.deepEqual(loadConfig({ SOCKTECH_API_KEYS: 'ada:k1, k2' }).http.apiKeys, [
+      'ada:k1',
+      'k2',
+    ]);
+    for (const entry of ['two words:k3y-x', 'ada:', ':k3y-x']) {
+      assert.throws(
+        () => loadConfig({ SOCKTECH_API_KEYS: entry }),
+        (err: Error) => {
+          assert.ok(err instanceof ConfigError);
+          assert.match(err.message, /an entry with a colon is name:key/);
+          assert.ok(!/k3y-x|ada/.test(err.message), 'the entry, maybe a key, is not echoed');
+          return true;
+        },
+      );
+    }
   });
 });
 
