@@ -8,7 +8,7 @@ import { validateFlow } from '../flows/validate';
 import type { Store } from '../store/db';
 import { readDefinition } from '../store/flows';
 import { HttpError, parseOr400 } from './errors';
-import { describeProblem, flowId, flowProblemSchema } from './flowStore';
+import { describeProblem, flowId, flowProblemSchema, problemOf } from './flowStore';
 
 export const checkBodySchema = z
   .record(z.string(), z.unknown())
@@ -61,9 +61,7 @@ export function flowCheckRoutes(router: Router, { store, mail }: FlowCheckDeps):
       const result = await validateFlow(body);
       ctx.body = {
         ok: result.ok,
-        problems: result.ok
-          ? []
-          : result.problems.map(({ node, message }) => (node ? { node, message } : { message })),
+        problems: result.ok ? [] : result.problems.map(problemOf),
         emails: result.ok ? await previewEmails(result.flow) : [],
       } satisfies z.infer<typeof checkReplySchema>;
     })

@@ -113,7 +113,8 @@ function expectedVersion(ctx: Context, id: string): number {
 export const describeProblem = ({ node, message }: FlowProblem): string =>
   formatProblem({ node, message });
 
-const problemOf = ({ node, message }: FlowProblem) =>
+/** A problem as the editor places it: at its node, if it has one. */
+export const problemOf = ({ node, message }: FlowProblem) =>
   node === undefined ? { message } : { node, message };
 
 async function storeCall<T>(work: () => Promise<T>): Promise<T> {
