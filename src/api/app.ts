@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): Koa {
       segmentRoutes(deps.ingest, deps.store),
       runsRoutes(deps),
       flowsRoutes(deps),
-      usersRoutes(deps.store),
+      usersRoutes(deps),
       suppressionsRoutes(deps.store),
     ],
     // The page and what a browser, Prometheus or a load balancer fetch: none reads a run.

@@ -33,7 +33,7 @@ import {
 import { healthReplySchema } from './health';
 import { batchBodySchema, segmentReplySchema, trackCallSchema } from './segment';
 import { suppressionListSchema, suppressionsQuerySchema } from './suppressions';
-import { subscriptionBodySchema, subscriptionSchema } from './users';
+import { erasedSchema, subscriptionBodySchema, subscriptionSchema, userSchema } from './users';
 
 export const errorReplySchema = z.object({
   error: z.string(),
@@ -50,7 +50,7 @@ interface Reply {
 }
 
 export interface Operation {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** As the router writes it, with `:name` parameters. */
   path: string;
   tag: string;
@@ -316,6 +316,28 @@ export const operations: Operation[] = [
       422: error('the draft is not valid'),
       502: error('the SMTP server did not take it'),
       503: error('this API has no SMTP server'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/users/:email',
+    tag: 'Users',
+    summary: 'A user: profile, subscription, the messages sent and the runs',
+    replies: {
+      200: { description: 'the user, as far as Socktech knows', schema: userSchema },
+      400: error('not an email address'),
+    },
+  },
+  {
+    method: 'delete',
+    path: '/v1/users/:email',
+    tag: 'Users',
+    summary:
+      'Erase a user: profiles deleted, the address removed from the ledger and the suppression ' +
+      'list (its hash stays, so an unsubscribed address stays unsubscribed)',
+    replies: {
+      200: { description: 'what was erased', schema: erasedSchema },
+      400: error('not an email address'),
     },
   },
   {

@@ -1,9 +1,18 @@
 import Router from '@koa/router';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { userHash } from '../ingest/identity';
+import { listRuns } from '../runs/list';
+import { runSummarySchema } from '../runs/schemas';
 import type { Store } from '../store/db';
+import { eraseAddress } from '../store/erasure';
+import { deliveriesOf } from '../store/ledger';
+import { profilesWithEmail } from '../store/profiles';
 import { suppress, suppressionOf, unsuppress, SUPPRESSION_REASONS } from '../store/subscriptions';
 import { parseOr400 } from './errors';
+
+/** How much of a user's history one reply holds: the latest. */
+const RECENT = 50;
 
 export const userPathSchema = z.object({
   email: z
@@ -31,9 +40,47 @@ export const subscriptionBodySchema = z.strictObject({
     .describe('false unsubscribes the address; true subscribes it again, whatever suppressed it'),
 });
 
-/** A user's subscription to marketing email, by address: read it, change it. */
-export function usersRoutes(store: Store): Router {
-  const read = async (email: string): Promise<Subscription> => {
+export const userSchema = z.object({
+  email: z.string(),
+  profiles: z
+    .array(
+      z.object({
+        userId: z.string(),
+        traits: z.record(z.string(), z.unknown()),
+        updatedAt: z.string(),
+      }),
+    )
+    .describe('what identify calls said, by userId: usually one'),
+  subscription: subscriptionSchema.omit({ email: true }),
+  messages: z
+    .array(
+      z.object({
+        workflowId: z.string(),
+        nodeId: z.string(),
+        channel: z.enum(['email', 'webhook']),
+        reply: z.string().describe("the SMTP server's reply, or the HTTP status line"),
+        deliveredAt: z.string(),
+      }),
+    )
+    .describe(`the latest ${RECENT} sends, newest first`),
+  runs: z.array(runSummarySchema).describe(`the latest ${RECENT} runs`),
+});
+type User = z.infer<typeof userSchema>;
+
+export const erasedSchema = z.object({
+  email: z.string(),
+  profiles: z.number().describe('profiles deleted'),
+  deliveries: z.number().describe('sends whose address was removed; they still count'),
+});
+
+export interface UsersDeps {
+  store: Store;
+  client: Client;
+}
+
+/** A user by address: profile, subscription, history; and the right to erasure. */
+export function usersRoutes({ store, client }: UsersDeps): Router {
+  const subscription = async (email: string): Promise<Subscription> => {
     const s = await suppressionOf(store, userHash(email));
     const suppression = s && {
       reason: s.reason,
@@ -43,9 +90,42 @@ export function usersRoutes(store: Store): Router {
     return { email, subscribed: !s, suppression: suppression ?? null };
   };
   return new Router()
+    .get('/v1/users/:email', async (ctx) => {
+      const { email } = parseOr400(userPathSchema, ctx.params, 'path');
+      const hash = userHash(email);
+      const [profiles, { subscribed, suppression }, sends, { runs }] = await Promise.all([
+        profilesWithEmail(store, hash),
+        subscription(email),
+        deliveriesOf(store, hash, RECENT),
+        listRuns(client, { email, pageSize: RECENT }),
+      ]);
+      ctx.body = {
+        email,
+        profiles: profiles.map(({ userId, traits, updatedAt }) => ({
+          userId,
+          traits,
+          updatedAt: updatedAt.toISOString(),
+        })),
+        subscription: { subscribed, suppression },
+        messages: sends.map(({ workflowId, nodeId, channel, reply, deliveredAt }) => ({
+          workflowId,
+          nodeId,
+          channel,
+          reply,
+          deliveredAt: deliveredAt.toISOString(),
+        })),
+        runs,
+      } satisfies User;
+    })
+    .delete('/v1/users/:email', async (ctx) => {
+      const { email } = parseOr400(userPathSchema, ctx.params, 'path');
+      ctx.body = { email, ...(await eraseAddress(store, userHash(email))) } satisfies z.infer<
+        typeof erasedSchema
+      >;
+    })
     .get('/v1/users/:email/subscription', async (ctx) => {
       const { email } = parseOr400(userPathSchema, ctx.params, 'path');
-      ctx.body = await read(email);
+      ctx.body = await subscription(email);
     })
     .put('/v1/users/:email/subscription', async (ctx) => {
       const { email } = parseOr400(userPathSchema, ctx.params, 'path');
@@ -59,6 +139,6 @@ export function usersRoutes(store: Store): Router {
           reason: 'unsubscribed',
           source: 'api',
         });
-      ctx.body = await read(email);
+      ctx.body = await subscription(email);
     });
 }

@@ -74,6 +74,15 @@ export async function recordDelivery(sql: Sql, d: Delivery): Promise<void> {
   );
 }
 
+/** A user's sends, newest first: the "messages sent" of their profile. */
+export async function deliveriesOf(sql: Sql, userHash: string, limit: number): Promise<Delivery[]> {
+  const rows = await sql.query<Row>(
+    'select * from deliveries where user_hash = $1 order by delivered_at desc limit $2',
+    [userHash, limit],
+  );
+  return rows.map(fromRow);
+}
+
 /** The address last sent to under this hash, while it is not erased. */
 export async function lastAddressOf(sql: Sql, addressHash: string): Promise<string | null> {
   const [row] = await sql.query<{ address: string }>(

@@ -98,7 +98,7 @@ describe('/openapi.json', () => {
     /** Calls the API and checks the reply against what the document says of its status. */
     async function call(
       status: number,
-      method: 'GET' | 'POST' | 'PUT',
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
       route: string,
       path = route,
       body?: unknown,
@@ -184,6 +184,10 @@ describe('/openapi.json', () => {
       const test = { node: 'hook', to: 'documented@example.com' };
       await call(503, 'POST', '/v1/flows/:id/test-send', of('test-send'), test);
 
+      await call(200, 'GET', '/v1/users/:email', '/v1/users/documented@example.com');
+      await call(400, 'GET', '/v1/users/:email', '/v1/users/nope');
+      await call(200, 'DELETE', '/v1/users/:email', '/v1/users/gone@example.com');
+      await call(400, 'DELETE', '/v1/users/:email', '/v1/users/nope');
       const subscription = '/v1/users/:email/subscription';
       const ada = '/v1/users/ada@example.com/subscription';
       await call(200, 'GET', subscription, ada);
