@@ -165,8 +165,7 @@ describe('the flow graph and editor in Chromium', () => {
     const colour = (id: string) =>
       page
         .locator(`#run-graph [data-node=${id}] rect`)
-        // A string: the tests compile without the DOM's types.
-        .evaluate('(rect) => getComputedStyle(rect).fill');
+        .evaluate((rect) => rect.ownerDocument.defaultView?.getComputedStyle(rect).fill);
     assert.notEqual(await colour('pro_mail'), await colour('basic_mail'));
     await page.screenshot({ path: `${ARTIFACTS}/editor-run-graph.png`, fullPage: true });
   });
