@@ -35,7 +35,7 @@ import { sleep, spread, type Spread } from './stats';
 import { formatTable, showSpread } from './table';
 
 /** How much `--scale` measures; with `--quick`, a smoke run. */
-export interface ScaleSizes {
+interface ScaleSizes {
   reps: number;
   /** Runs each target starts before it is measured, whenever workers were added. */
   warmup: number;
@@ -49,7 +49,7 @@ export interface ScaleSizes {
   apis: number[];
 }
 
-export const SCALE_FULL: ScaleSizes = {
+const SCALE_FULL: ScaleSizes = {
   reps: 3,
   warmup: 100,
   runs: 400,
@@ -59,7 +59,7 @@ export const SCALE_FULL: ScaleSizes = {
   apis: [1, 2],
 };
 
-export const SCALE_QUICK: ScaleSizes = {
+const SCALE_QUICK: ScaleSizes = {
   reps: 1,
   warmup: 10,
   runs: 40,
@@ -98,7 +98,7 @@ interface Sample {
   cpu: CpuPerRun;
 }
 
-export interface ScalePoint {
+interface ScalePoint {
   workers: number;
   apis: number;
   runsPerSecond: Spread;
@@ -355,7 +355,7 @@ function point(workers: number, target: Target, samples: Sample[]): ScalePoint {
 }
 
 /** The tables printed on stdout, and what bounds them. */
-export function scaleReport(points: ScalePoint[]): string {
+function scaleReport(points: ScalePoint[]): string {
   const at = (workers: number, apis: number) =>
     points.find((p) => p.workers === workers && p.apis === apis)!;
   const name = (p: ScalePoint) => `${p.workers} worker${p.workers > 1 ? 's' : ''}, ${label(p)}`;
