@@ -64,7 +64,7 @@ install_server() {
   go_is_recent || { log "building the Temporal server needs Go >= 1.25 (https://go.dev/dl)"; exit 1; }
   local pkgs=("$TEMPORAL_SERVER_MODULE/cmd/server@$TEMPORAL_SERVER_VERSION"
     "$TEMPORAL_SERVER_MODULE/cmd/tools/sql@$TEMPORAL_SERVER_VERSION")
-  log "building Temporal server $TEMPORAL_SERVER_VERSION and its sql tool with go install (once; about 4 minutes on 2 cores)"
+  log "building Temporal server $TEMPORAL_SERVER_VERSION and its sql tool with go install (once; about 5 minutes on 2 cores)"
   log "cache: $server_dir"
   mkdir -p "$server_dir"
   local started=$SECONDS
