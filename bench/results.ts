@@ -43,11 +43,11 @@ export async function resultsJson(client: Client, info: RunInfo, m: Measurements
 }
 
 /** Writes a file per run, and the same as latest.json; returns the run's file. */
-export function writeResults(results: { startedAt: string }): string {
+export function writeResults(results: { startedAt: string }, prefix = ''): string {
   mkdirSync(RESULTS, { recursive: true });
   const text = JSON.stringify(results, null, 2) + '\n';
-  const file = path.join(RESULTS, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  const file = path.join(RESULTS, `${prefix}${results.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, text);
-  writeFileSync(path.join(RESULTS, 'latest.json'), text);
+  writeFileSync(path.join(RESULTS, `${prefix}latest.json`), text);
   return file;
 }
