@@ -30,10 +30,12 @@ const nondeterministicImports = {
         '!**/flows/duration',
         '!**/flows/edges',
         '!**/flows/templateContext',
+        '!**/flows/split',
+        '!**/flows/sendWindow',
       ],
       allowTypeImports: true,
       message:
-        'Only pure flow helpers (where, duration, edges, templateContext) may run inside a workflow.',
+        'Only pure flow helpers (where, duration, edges, templateContext, split, sendWindow) may run inside a workflow.',
     },
   ],
 };

@@ -5,6 +5,7 @@ import { closeActivities, createActivities, type ActivityDeps } from './activiti
 import { loadConfig, sharedSecret, sharedStoreUrl, type TemporalSettings } from './config';
 import { createLogger, temporalLogger } from './log';
 import { countActions } from './metrics/actions';
+import { metricSinks } from './metrics/splits';
 import { workerMetrics } from './metrics/temporal';
 import { openStore, type Store } from './store/db';
 import { connect } from './temporal/connection';
@@ -35,6 +36,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     ...workflows,
     activities: createActivities(deps.activities, deps.store),
     interceptors: { activity: [countActions] },
+    sinks: metricSinks,
     ...deps.options,
   });
 }

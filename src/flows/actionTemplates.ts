@@ -21,6 +21,7 @@ export function templatesOf(action: Action): [field: string, template: string | 
     case 'delay':
     case 'waitForEvent':
     case 'branch':
+    case 'split':
       return [];
   }
 }

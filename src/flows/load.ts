@@ -8,7 +8,10 @@ import { validateFlow } from './validate';
 export interface FlowIndex {
   get(id: string): Flow | undefined;
   forEvent(event: string): readonly Flow[];
-  /** Flows with a waitForEvent node for this event: their runs may be waiting for it. */
+  /**
+   * Flows with a waitForEvent node or an exit rule for this event: their runs may be waiting
+   * for it, or end on it.
+   */
   waitingFor(event: string): readonly Flow[];
   all(): readonly Flow[];
 }
@@ -47,9 +50,10 @@ function groupBy(flows: readonly Flow[], keys: (flow: Flow) => string[]): Map<st
 function index(flows: readonly Flow[]): FlowIndex {
   const byId = new Map(flows.map((flow) => [flow.id, flow]));
   const byEvent = groupBy(flows, (flow) => [flow.trigger.event]);
-  const byWaitedEvent = groupBy(flows, (flow) =>
-    flow.actions.flatMap((a) => (a.type === 'waitForEvent' ? [a.event] : [])),
-  );
+  const byWaitedEvent = groupBy(flows, (flow) => [
+    ...flow.actions.flatMap((a) => (a.type === 'waitForEvent' ? [a.event] : [])),
+    ...(flow.exitOn ?? []).map((rule) => rule.event),
+  ]);
   return {
     get: (id) => byId.get(id),
     forEvent: (event) => byEvent.get(event) ?? [],

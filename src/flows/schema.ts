@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseTemplate, TEMPLATE_ROOTS, templateRoots } from '../templates';
 import { parseDuration } from './duration';
 import { NODE_ID, parseEdge, ROOT } from './edges';
+import { isTimeZone, minutesOf, parseDays, type SendWindow } from './sendWindow';
 import type { Where, WhereOperators } from './where';
 
 // The normalised flow is plain JSON: it travels to the workflow as its input.
@@ -40,6 +41,8 @@ export interface SendEmailAction extends ActionBase {
   to?: string;
   subject: string;
   body: string;
+  /** Outside it, the email waits until the window next opens in the user's time zone. */
+  window?: SendWindow;
 }
 
 /** Exactly one of the two is set: a duration, or an ISO date-time with a time zone. */
@@ -74,8 +77,15 @@ export interface BranchAction extends ActionBase {
   on: string;
 }
 
+/** Takes one of its paths, the same for a user every time, in shares of the weights. */
+export interface SplitAction extends ActionBase {
+  type: 'split';
+  /** Path label → weight. */
+  paths: Record<string, number>;
+}
+
 export type Action =
-  SendEmailAction | DelayAction | WebhookAction | WaitForEventAction | BranchAction;
+  SendEmailAction | DelayAction | WebhookAction | WaitForEventAction | BranchAction | SplitAction;
 export type ActionType = Action['type'];
 
 /** An event to try the flow with: `flows:check` renders every template against it. */
@@ -87,6 +97,14 @@ export interface Sample {
   received: Record<string, Record<string, unknown>>;
 }
 
+/** A later event of the user that ends the run at once. */
+export interface ExitRule {
+  event: string;
+  where: Where;
+  /** A property the event must share with the trigger event, e.g. the cart it is about. */
+  match?: string;
+}
+
 export interface Flow {
   id: string;
   name: string;
@@ -96,18 +114,25 @@ export interface Flow {
   /** Of its emails, unless an email says otherwise; marketing when absent (older runs). */
   category?: Category;
   trigger: { event: string; where: Where };
+  /** Send windows use it for users without a valid `timezone` trait; UTC when absent. */
+  timezone?: string;
+  exitOn?: ExitRule[];
   sample?: Sample;
   /** In topological order: every action comes after all its parents. */
   actions: Action[];
 }
 
-/** The outcomes an action can end with, which labelled edges (`parent:label`) choose from. */
-export const OUTCOMES: Record<ActionType, readonly string[]> = {
+/**
+ * The outcomes an action can end with, which labelled edges (`parent:label`) choose from. A
+ * split's are the labels of its own paths, so none are listed for the type (see split.ts).
+ */
+export const OUTCOMES: Record<ActionType, readonly string[] | undefined> = {
   sendEmail: ['suppressed'],
   delay: [],
   webhook: [],
   waitForEvent: ['received', 'timedOut'],
   branch: ['true', 'false'],
+  split: undefined,
 };
 
 /** A string checked, and possibly converted, by a function that throws a readable message. */
@@ -143,6 +168,11 @@ const template = checked(checkTemplate);
 const duration = checked(parseDuration);
 const edge = checked((text) => (parseEdge(text), text));
 const id = z.string().regex(NODE_ID, 'must use only letters, digits, "_" and "-"');
+const dotPath = z.string().regex(/^[^.]+(\.[^.]+)*$/, 'is not a dot-path');
+const timeZone = z
+  .string()
+  .refine(isTimeZone, 'is not a time zone (an IANA name such as "Europe/Berlin", or "UTC")');
+const timeOfDay = checked((text) => (minutesOf(text), text));
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], {
   error: 'expected a string, number, boolean or null',
@@ -167,7 +197,7 @@ const operators = z
   });
 
 export const whereSchema = z.record(
-  z.string().regex(/^[^.]+(\.[^.]+)*$/, 'is not a dot-path'),
+  dotPath,
   z.union([scalar, operators], {
     error: 'expected a value, or operators such as { "in": ["FR", "DE"] }',
   }),
@@ -203,6 +233,29 @@ const actionBase = {
   onFailure: z.enum(ON_FAILURE).default('fail'),
 };
 
+const days = z
+  .array(z.string())
+  .min(1, 'needs at least one day')
+  .transform((entries, ctx) => {
+    try {
+      return parseDays(entries);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const windowSchema = z
+  .strictObject({
+    days: days.prefault(['mon-sun']),
+    from: timeOfDay.refine((time) => time !== '24:00', 'must be before 24:00'),
+    to: timeOfDay,
+  })
+  .refine(
+    (w) => w.from !== w.to,
+    'from and to are the same time (for whole days: "00:00" to "24:00")',
+  ) satisfies z.ZodType<SendWindow>;
+
 const sendEmailSchema = z.strictObject({
   ...actionBase,
   type: z.literal('sendEmail'),
@@ -210,6 +263,7 @@ const sendEmailSchema = z.strictObject({
   to: template.optional(),
   subject: template,
   body: template,
+  window: windowSchema.optional(),
 }) satisfies z.ZodType<SendEmailAction>;
 
 const delaySchema = z
@@ -258,11 +312,23 @@ const branchSchema = z.strictObject({
   on: z.string().default(ROOT),
 }) satisfies z.ZodType<BranchAction>;
 
+const splitSchema = z.strictObject({
+  ...actionBase,
+  type: z.literal('split'),
+  paths: z
+    .record(id, z.number().min(0, 'must be a weight of 0 or more'))
+    .refine((paths) => Object.keys(paths).length >= 2, 'needs at least two paths')
+    .refine(
+      (paths) => Object.values(paths).some((weight) => weight > 0),
+      'needs a path with a weight above 0',
+    ),
+}) satisfies z.ZodType<SplitAction>;
+
 const actionTypes = Object.keys(OUTCOMES).join(', ');
 
 export const actionSchema = z.discriminatedUnion(
   'type',
-  [sendEmailSchema, delaySchema, webhookSchema, waitForEventSchema, branchSchema],
+  [sendEmailSchema, delaySchema, webhookSchema, waitForEventSchema, branchSchema, splitSchema],
   {
     error: (issue) =>
       issue.code === 'invalid_union'
@@ -279,6 +345,12 @@ export const flowFileSchema = z.strictObject({
   reentry: z.enum(REENTRIES).default('once'),
   category: z.enum(CATEGORIES).default('marketing'),
   trigger: z.strictObject({ event: text, where: whereSchema.default({}) }),
+  timezone: timeZone.optional(),
+  exitOn: z
+    .array(
+      z.strictObject({ event: text, where: whereSchema.default({}), match: dotPath.optional() }),
+    )
+    .optional(),
   sample: z
     .strictObject({
       event: text.optional(),

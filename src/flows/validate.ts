@@ -5,7 +5,15 @@ import { describeIssues } from './issues';
 import { jsonBodyProblems } from './jsonBody';
 import type { FlowProblem } from './problems';
 import { sampleProblems } from './sample';
-import { actionSchema, flowFileSchema, type Action, type Flow, type Sample } from './schema';
+import {
+  actionSchema,
+  flowFileSchema,
+  type Action,
+  type Flow,
+  type FlowFile,
+  type Sample,
+} from './schema';
+import { splitEdgeProblems } from './split';
 import { deriveVersion } from './version';
 import { waitProblems } from './waits';
 
@@ -27,6 +35,14 @@ const stringOr = (value: unknown, fallback: string) =>
   typeof value === 'string' ? value : fallback;
 
 const actionName = (raw: unknown, index: number) => stringOr(isRaw(raw) && raw.id, `#${index + 1}`);
+
+/** Exit events reach a run as waited-for events do: through its per-user workflow ID. */
+function exitProblems({ reentry, exitOn }: Pick<FlowFile, 'reentry' | 'exitOn'>): FlowProblem[] {
+  if (reentry !== 'every-event' || !exitOn?.length) return [];
+  const message =
+    'exitOn needs reentry "once" or "after-exit": an every-event run has a workflow ID per event, so a later event cannot find it';
+  return [{ message }];
+}
 
 function graphNode(raw: unknown): GraphNode[] {
   if (!isRaw(raw) || typeof raw.id !== 'string') return [];
@@ -62,10 +78,14 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
   });
 
   report(jsonBodyProblems(actions));
+  report(splitEdgeProblems(actions));
 
   const graph = buildGraph(rawActions.flatMap(graphNode));
   report(graph.problems);
-  if (head.success) report(waitProblems(actions, graph.dag, head.data.reentry));
+  if (head.success) {
+    report(waitProblems(actions, graph.dag, head.data.reentry));
+    report(exitProblems(head.data));
+  }
 
   const version = stringOr(raw.version, deriveVersion(input));
   const trigger = triggerSchema.safeParse(raw.trigger);
@@ -78,7 +98,7 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
   }
 
   if (!head.success || problems.length > 0) return { ok: false, problems };
-  const { id, name, description, reentry, category } = head.data;
+  const { id, name, description, reentry, category, timezone, exitOn } = head.data;
   const byId = new Map(actions.map((action) => [action.id, action]));
   const ordered = graph.dag
     .topologicalSort()
@@ -92,6 +112,8 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
     reentry,
     category,
     trigger: head.data.trigger,
+    ...(timezone === undefined ? {} : { timezone }),
+    ...(exitOn === undefined ? {} : { exitOn }),
     ...(sample === undefined ? {} : { sample }),
     actions: ordered,
   };

@@ -44,7 +44,7 @@ const OPERATORS: { [K in keyof WhereOperators]-?: Operator<K> } = {
 export const WHERE_OPERATORS = Object.keys(OPERATORS) as (keyof WhereOperators)[];
 
 /** Own properties only, so a path like `constructor.name` never reaches the prototype. */
-function valueAt(properties: Record<string, unknown>, path: string): unknown {
+export function valueAt(properties: Record<string, unknown>, path: string): unknown {
   let value: unknown = properties;
   for (const key of path.split('.')) {
     if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;

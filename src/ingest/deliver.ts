@@ -11,9 +11,10 @@ export interface Attempt {
 }
 
 /**
- * Signals the event to the user's runs of every flow that waits for it. Waits exist only in
- * flows with one workflow ID per user (flows:check refuses them in every-event flows), so the
- * ID is known without a lookup. A run that has ended is simply not delivered to.
+ * Signals the event to the user's runs of every flow that waits for it or exits on it. Waits
+ * and exit rules exist only in flows with one workflow ID per user (flows:check refuses them in
+ * every-event flows), so the ID is known without a lookup. A run that has ended is simply not
+ * delivered to.
  */
 export async function deliver(
   client: Client,

@@ -59,6 +59,13 @@ export const emailsSuppressed = new Counter({
   registers: [registry],
 });
 
+export const splitPaths = new Counter({
+  name: 'socktech_split_paths_total',
+  help: 'Runs that took each path of a split, by flow, node and path, counted by the worker in this process',
+  labelNames: ['flow', 'node', 'path'] as const,
+  registers: [registry],
+});
+
 export const httpDuration = new Histogram({
   name: 'socktech_http_request_duration_seconds',
   help: 'HTTP requests by method, route and status',

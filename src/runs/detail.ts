@@ -38,6 +38,7 @@ export async function runDetail(
       after.map((text) => ({ ...parseEdge(text), to: id })),
     ),
     failure: answered ? (progress.failure ?? null) : null,
+    exit: answered ? (progress.exit ?? null) : null,
     progressError: answered ? null : progress,
     temporalUi: temporalUiLink(temporalUiUrl, client.options.namespace, workflowId, run.runId),
   };

@@ -5,10 +5,13 @@ import { NODE_STATES, type NodeState, type RunEvent } from '../workflows/definit
 // Requests and replies of /v1/runs, defined once: the routes parse with them and the OpenAPI
 // document is generated from them.
 
-/** The page's three lists. `failed` is every run that ended without finishing its flow. */
+/** The page's lists. `failed` is every run that ended without finishing its flow. */
 export const runStatusSchema = z
-  .enum(['running', 'completed', 'failed'])
-  .describe('failed includes runs that timed out, were terminated or were canceled');
+  .enum(['running', 'completed', 'exited', 'failed'])
+  .describe(
+    "exited: an exit event of the flow's exitOn ended the run (Temporal's status: COMPLETED); " +
+      'failed includes runs that timed out, were terminated or were canceled',
+  );
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
 export const runFilterSchema = z.strictObject({
@@ -68,6 +71,7 @@ export type RunList = z.infer<typeof runListSchema>;
 export const runCountsSchema = z.object({
   running: z.number().int(),
   completed: z.number().int(),
+  exited: z.number().int(),
   failed: z.number().int(),
 });
 export type RunCounts = z.infer<typeof runCountsSchema>;
@@ -81,6 +85,7 @@ export const nodeStateSchema = z.object({
   endedAt: time.optional(),
   lastError: z.string().optional(),
   nextAttemptAt: time.optional(),
+  windowOpensAt: time.optional().describe('an email due outside its send window waits until then'),
   outcome: z.string().optional(),
   properties: z.record(z.string(), z.unknown()).optional(),
   fromEarlierRun: z.boolean().optional(),
@@ -106,6 +111,10 @@ export const runDetailSchema = z.object({
     .array(z.object({ from: z.string(), to: z.string(), label: z.string().optional() }))
     .describe('of the flow the run started with, from parent to child'),
   failure: z.object({ node: z.string(), message: z.string() }).nullable(),
+  exit: z
+    .object({ event: runEventSchema, at: time })
+    .nullable()
+    .describe('the event that ended the run by an exit rule, and when'),
   progressError: z
     .string()
     .nullable()

@@ -9,3 +9,6 @@ export const FLOW_ID = keyword('SocktechFlowId');
 export const FLOW_VERSION = keyword('SocktechFlowVersion');
 export const USER = keyword('SocktechUser');
 export const EVENT = keyword('SocktechEvent');
+/** Set by the run as it ends, only when it says more than Temporal's status: `exited`. */
+export const OUTCOME = keyword('SocktechOutcome');
+export const EXITED = 'exited';

@@ -1,20 +1,24 @@
-import { proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { proxyLocalActivities, proxySinks, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ROOT } from '../flows/edges';
 import type { Action, DelayAction, WaitForEventAction } from '../flows/schema';
+import { splitPath } from '../flows/split';
 import { templateContext } from '../flows/templateContext';
 import { matchesWhere } from '../flows/where';
 import type { TemplateContext } from '../templates';
 import type { NodeState, RunEvent } from './definitions';
 import { record } from './nodeRecorder';
 import { withRetries } from './retry';
-import { deadlineIn, type Run } from './run';
+import { deadlineIn, interruptible, sleepIn, type Run } from './run';
+import type { FlowSinks } from './sinks';
+import { waitForSendWindow } from './windowWait';
 
 // One attempt per call: withRetries owns the retry loop (see retry.ts for why).
 const { sendEmail, callWebhook } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 1 },
 });
+const { metrics } = proxySinks<FlowSinks>();
 
 /** How an action ended: the outcome labelled edges choose paths by, and what a wait received. */
 export interface Ending {
@@ -28,6 +32,8 @@ export async function runAction(action: Action, node: NodeState, run: Run): Prom
   const ids = { workflowId: workflowInfo().workflowId, nodeId: action.id };
   switch (action.type) {
     case 'sendEmail': {
+      // Not even an await without a window: the commands of runs recorded before stay in order.
+      if (action.window) await waitForSendWindow(action.window, node, run);
       const { to, subject, body } = action;
       const category = action.category ?? input.flow.category;
       const context = contextOf(run);
@@ -46,7 +52,7 @@ export async function runAction(action: Action, node: NodeState, run: Run): Prom
     }
     case 'delay': {
       record.waiting(node);
-      await sleep(deadlineIn(run, node.id, delayMs(action)));
+      await sleepIn(run, deadlineIn(run, node.id, delayMs(action)));
       run.deadlines.delete(node.id);
       return {};
     }
@@ -55,7 +61,9 @@ export async function runAction(action: Action, node: NodeState, run: Run): Prom
       const order = input.flow.actions.indexOf(action);
       const matches = (event: RunEvent) => takes(action, event);
       const timeoutMs = deadlineIn(run, node.id, action.timeoutMs);
-      const received = await run.inbox.take({ order, matches }, timeoutMs);
+      const received = await interruptible(run, () =>
+        run.inbox.take({ order, matches }, timeoutMs),
+      );
       run.deadlines.delete(node.id);
       if (!received) return { outcome: 'timedOut' };
       return { outcome: 'received', properties: received.properties };
@@ -63,6 +71,16 @@ export async function runAction(action: Action, node: NodeState, run: Run): Prom
     case 'branch': {
       const tested = action.on === ROOT ? input.event.properties : nodes.get(action.on)?.properties;
       return { outcome: matchesWhere(action.where, tested ?? {}) ? 'true' : 'false' };
+    }
+    case 'split': {
+      const { flow, user } = input;
+      const path = splitPath(action.paths, {
+        flowId: flow.id,
+        nodeId: action.id,
+        userHash: user.hash,
+      });
+      metrics.splitTaken(flow.id, action.id, path);
+      return { outcome: path };
     }
   }
 }

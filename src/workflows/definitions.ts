@@ -6,6 +6,8 @@ export interface RunUser {
   email: string;
   /** Hash of the normalised email: what IDs and search attributes carry instead. */
   hash: string;
+  /** The profile's traits as the run starts, when the user has one; `timezone` places send windows. */
+  traits?: Record<string, unknown>;
 }
 
 export interface RunEvent {
@@ -35,6 +37,8 @@ export interface NodeState {
   endedAt?: string;
   lastError?: string;
   nextAttemptAt?: string;
+  /** An email due outside its send window waits until then. */
+  windowOpensAt?: string;
   /** Which path a branching node took; plain actions have none. */
   outcome?: string;
   /** Properties of the event a waitForEvent node received. */
@@ -74,9 +78,17 @@ export interface InboxState {
   seen: string[];
 }
 
+/** An event that met one of the flow's exit rules, and when the run took it. */
+export interface RunExit {
+  event: RunEvent;
+  at: string;
+}
+
 export interface RunProgress {
   nodes: NodeState[];
   failure?: { node: string; message: string };
+  /** Set when an exit event ended the run: it completes, with nodes left where they were. */
+  exit?: RunExit;
 }
 
 export const progressQuery = defineQuery<RunProgress>('progress');

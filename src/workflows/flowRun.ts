@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   isCancellation,
@@ -11,12 +12,14 @@ import type { Action } from '../flows/schema';
 import { runAction, takes } from './actions';
 import { carriedState, historyOutgrown } from './continueAsNew';
 import {
+  eventSignal,
   progressQuery,
   type FlowRunInput,
   type NodeState,
   type RunEvent,
   type RunProgress,
 } from './definitions';
+import { exitRuleFor, exitRun, markExited } from './exit';
 import { Inbox, type EventInbox } from './inbox';
 import { LegacyInbox } from './legacyInbox';
 import { record, settled } from './nodeRecorder';
@@ -40,7 +43,14 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
     deadlines: new Map(Object.entries(input.carried?.deadlines ?? {})),
     inFlight: 0,
     failing: false,
+    sleeping: new CancellationScope(),
   };
+  // An exit event ends the run, whatever it is doing; any other is for the waits. Set before
+  // any node starts: an exit event that came with the start is handled here first.
+  setHandler(eventSignal, (event) => {
+    if (run.exit || run.failing || !exitRuleFor(input, event)) run.inbox.receive(event);
+    else exitRun(run, progress, event);
+  });
 
   // An edge is taken when its parent went on (completed, or failed with onFailure "continue")
   // and, for a labelled edge, took that label's path.
@@ -53,8 +63,8 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
   const visit = async (action: Action, parents: Edge[]) => {
     const node = nodes.get(action.id)!;
     // Settled in an earlier run or before a continue-as-new; or the run is failing, and stays
-    // as it is (pending) for a rerun to take up.
-    if (settled(node) || run.failing) return;
+    // as it is (pending) for a rerun to take up; or it exited.
+    if (settled(node) || run.failing || run.exit) return;
     if (parents.length > 0 && !parents.some(taken)) {
       record.skip(node);
       return;
@@ -64,9 +74,11 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
       const { outcome, properties } = await runAction(action, node, run);
       record.complete(node, outcome, properties);
     } catch (err) {
+      // An exit cut its sleep short: the node stays as it was when the run ended.
+      if (isCancellation(err) && run.exit) return;
       if (isCancellation(err)) throw err;
       record.fail(node, err);
-      if (action.onFailure !== 'fail') return;
+      if (action.onFailure !== 'fail' || run.exit) return;
       progress.failure ??= { node: node.id, message: node.lastError ?? 'unknown error' };
       if (!patched(PATCHES.finishInFlight)) throw nodeFailed(progress.failure);
       // Attempts in flight finish and are recorded, so a rerun does not repeat what completed.
@@ -90,6 +102,10 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
     historyOutgrown(run).then(() => 'continue' as const),
   ]);
   if (progress.failure) throw nodeFailed(progress.failure);
+  if (run.exit) {
+    markExited();
+    return progress;
+  }
   if (ending === 'continue') {
     return continueAsNew<typeof flowRun>({ ...input, carried: carriedState(run) });
   }

@@ -1,5 +1,5 @@
-import { condition, setHandler } from '@temporalio/workflow';
-import { eventSignal, type InboxState, type RunEvent } from './definitions';
+import { condition } from '@temporalio/workflow';
+import type { InboxState, RunEvent } from './definitions';
 
 /** More events than any flow waits for; past it, the oldest goes. */
 const MAX_EVENTS = 100;
@@ -13,6 +13,8 @@ export interface Waiter {
 }
 
 export interface EventInbox {
+  /** A later event of the user, as the `event` signal brings it. */
+  receive(event: RunEvent): void;
   /** The first matching event not taken yet, or undefined once `timeoutMs` has passed. */
   take(waiter: Waiter, timeoutMs: number): Promise<RunEvent | undefined>;
   /** What a continue-as-new carries. */
@@ -39,7 +41,6 @@ export class Inbox implements EventInbox {
   ) {
     this.events = [...events];
     this.seen = [...seen];
-    setHandler(eventSignal, (event) => this.receive(event));
   }
 
   async take(waiter: Waiter, timeoutMs: number): Promise<RunEvent | undefined> {
@@ -65,7 +66,7 @@ export class Inbox implements EventInbox {
     return { events: [...handed, ...this.events], seen: [...this.seen] };
   }
 
-  private receive(event: RunEvent): void {
+  receive(event: RunEvent): void {
     if (event.id !== undefined) {
       if (this.seen.includes(event.id)) return;
       this.seen.push(event.id);

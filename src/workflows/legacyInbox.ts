@@ -1,5 +1,5 @@
-import { condition, setHandler } from '@temporalio/workflow';
-import { eventSignal, type InboxState, type RunEvent } from './definitions';
+import { condition } from '@temporalio/workflow';
+import type { InboxState, RunEvent } from './definitions';
 import type { EventInbox, Waiter } from './inbox';
 
 /**
@@ -10,10 +10,8 @@ import type { EventInbox, Waiter } from './inbox';
 export class LegacyInbox implements EventInbox {
   private readonly events: RunEvent[] = [];
 
-  constructor() {
-    setHandler(eventSignal, (event) => {
-      this.events.push(event);
-    });
+  receive(event: RunEvent): void {
+    this.events.push(event);
   }
 
   async take({ matches }: Waiter, timeoutMs: number): Promise<RunEvent | undefined> {

@@ -26,10 +26,11 @@ export const record = {
 
   /**
    * The activity's own clock wins over workflow time: that differs between the live run and a
-   * replay around a local activity, and a closed run's timeline is drawn from a replay.
+   * replay around a local activity, and a closed run's timeline is drawn from a replay. An
+   * email that waited for its send window started before that wait.
    */
   attempted(node: NodeState, { startedAt, finishedAt }: ActivityTimes): void {
-    if (node.attempts === 1 && startedAt) node.startedAt = iso(startedAt);
+    if (node.attempts === 1 && startedAt && !node.windowOpensAt) node.startedAt = iso(startedAt);
     if (finishedAt) node.endedAt = iso(finishedAt);
   },
 
@@ -45,6 +46,12 @@ export const record = {
   /** In a delay or a wait for an event. */
   waiting(node: NodeState): void {
     node.state = 'waiting';
+  },
+
+  /** An email due outside its send window, until it opens. */
+  waitingForWindow(node: NodeState, opensAt: number): void {
+    node.state = 'waiting';
+    node.windowOpensAt = iso(opensAt);
   },
 
   complete(node: NodeState, outcome?: string, properties?: Record<string, unknown>): void {

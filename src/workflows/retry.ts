@@ -1,7 +1,7 @@
-import { ActivityFailure, ApplicationFailure, isCancellation, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import type { RetryPolicy } from '../flows/schema';
 import type { NodeState } from './definitions';
-import { deadlineIn, type Run } from './run';
+import { deadlineIn, sleepIn, stopIfExited, type Run } from './run';
 import { record, type ActivityTimes } from './nodeRecorder';
 
 /**
@@ -20,10 +20,11 @@ export async function withRetries<T extends ActivityTimes>(
 ): Promise<T> {
   // Carried over a continue-as-new in the middle of a back-off: the rest of it first.
   if (node.state === 'retrying') {
-    await sleep(deadlineIn(run, node.id, 0));
+    await sleepIn(run, deadlineIn(run, node.id, 0));
     run.deadlines.delete(node.id);
   }
   for (;;) {
+    stopIfExited(run);
     if (run.failing) throw new Error('another node failed the run first');
     record.attempt(node);
     run.inFlight++;
@@ -46,7 +47,7 @@ export async function withRetries<T extends ActivityTimes>(
       );
       const ms = deadlineIn(run, node.id, backoff);
       record.retrying(node, Date.now() + ms);
-      await sleep(ms);
+      await sleepIn(run, ms);
       run.deadlines.delete(node.id);
     }
   }

@@ -1,4 +1,5 @@
-import type { FlowRunInput, NodeState } from './definitions';
+import { CancelledFailure, sleep, type CancellationScope } from '@temporalio/workflow';
+import type { FlowRunInput, NodeState, RunExit } from './definitions';
 import type { EventInbox } from './inbox';
 
 /** One run's state as the interpreter walks it. */
@@ -12,6 +13,27 @@ export interface Run {
   inFlight: number;
   /** A node failed the run: nothing starts or retries any more. */
   failing: boolean;
+  /** An exit event ended the run: nothing starts, and what sleeps is woken and dropped. */
+  exit?: RunExit;
+  /** Where every sleep runs (a delay, a back-off, a wait, a send window): an exit cancels it. */
+  sleeping: CancellationScope;
+}
+
+/**
+ * Runs a sleep so that an exit cancels it (it throws a cancellation then). Only in a flow with
+ * exit rules: a scope's extra promise steps would reorder the commands of runs recorded before.
+ */
+export function interruptible<T>(run: Run, sleeper: () => Promise<T>): Promise<T> {
+  return run.input.flow.exitOn ? run.sleeping.run(sleeper) : sleeper();
+}
+
+export function sleepIn(run: Run, ms: number): Promise<void> {
+  return interruptible(run, () => sleep(ms));
+}
+
+/** For a node that woke in the same task as the exit: it stops there, as its sleep would have. */
+export function stopIfExited(run: Run): void {
+  if (run.exit) throw new CancelledFailure(`the run exited on ${run.exit.event.name}`);
 }
 
 /**

@@ -197,7 +197,7 @@ describe('npm run flows:check', () => {
     assert.equal(
       stderr,
       [
-        `${join(dir, 'a.json')}: action "x": type: unknown type "nope" (known: sendEmail, delay, webhook, waitForEvent, branch)`,
+        `${join(dir, 'a.json')}: action "x": type: unknown type "nope" (known: sendEmail, delay, webhook, waitForEvent, branch, split)`,
         `${join(dir, 'a.json')}: action "x": unknown parent "zz"`,
         '',
       ].join('\n'),

@@ -159,11 +159,12 @@ describe('validateFlow', () => {
 
   it('keeps a labelled edge only when the label is an outcome of the parent type', async () => {
     assert.deepEqual(OUTCOMES, {
-      sendEmail: [],
+      sendEmail: ['suppressed'],
       delay: [],
       webhook: [],
       waitForEvent: ['received', 'timedOut'],
       branch: ['true', 'false'],
+      split: undefined,
     });
     const problems = await problemsOf(changed((_, a) => (a[0].after = ['wait:timedOut'])));
     assert.deepEqual(
@@ -181,7 +182,7 @@ describe('validateFlow', () => {
       'unknown type',
       (_, a) => (a[3].type = 'teleport'),
       'hook',
-      'type: unknown type "teleport" (known: sendEmail, delay, webhook, waitForEvent, branch)',
+      'type: unknown type "teleport" (known: sendEmail, delay, webhook, waitForEvent, branch, split)',
     ],
     ['missing type', (_, a) => delete a[3].type, 'hook', 'missing field "type"'],
     [
@@ -340,7 +341,7 @@ describe('validateFlow', () => {
       ],
       [
         'd',
-        'type: unknown type "teleport" (known: sendEmail, delay, webhook, waitForEvent, branch)',
+        'type: unknown type "teleport" (known: sendEmail, delay, webhook, waitForEvent, branch, split)',
       ],
       ['d', 'duplicate id "d"'],
       ['a', 'unknown parent "zz"'],
