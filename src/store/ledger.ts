@@ -1,3 +1,4 @@
+import type { Category } from '../flows/schema';
 import type { Sql } from './db';
 
 /**
@@ -13,6 +14,8 @@ export interface DeliveryKey {
 
 export interface Delivery extends DeliveryKey {
   channel: 'email' | 'webhook';
+  /** An email's: marketing ones count towards frequency caps. */
+  category?: Category;
   /** The hash of the run's user (see ingest/identity.ts): whose history this row is part of. */
   userHash: string;
   /** The recipient of an email, or the user a webhook call was about; null once erased. */
@@ -32,6 +35,7 @@ interface Row {
   event_id: string;
   node_id: string;
   channel: Delivery['channel'];
+  category: Category | null;
   user_hash: string;
   address: string | null;
   address_hash: string;
@@ -54,8 +58,8 @@ export async function findDelivery(sql: Sql, key: DeliveryKey): Promise<Delivery
 export async function recordDelivery(sql: Sql, d: Delivery): Promise<void> {
   await sql.query(
     `insert into deliveries (workflow_id, event_id, node_id, channel, user_hash, address,
-       address_hash, reply, message_id, status, started_at, delivered_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       address_hash, reply, message_id, status, started_at, delivered_at, category)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      on conflict do nothing`,
     [
       d.workflowId,
@@ -70,6 +74,7 @@ export async function recordDelivery(sql: Sql, d: Delivery): Promise<void> {
       d.status ?? null,
       d.startedAt.toISOString(),
       d.deliveredAt.toISOString(),
+      d.category ?? null,
     ],
   );
 }
@@ -99,6 +104,7 @@ function fromRow(row: Row): Delivery {
     eventId: row.event_id,
     nodeId: row.node_id,
     channel: row.channel,
+    ...(row.category !== null && { category: row.category }),
     userHash: row.user_hash,
     address: row.address,
     addressHash: row.address_hash,

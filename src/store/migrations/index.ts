@@ -2,6 +2,8 @@ import { deliveries } from './001-deliveries';
 import { suppressions } from './002-suppressions';
 import { profiles } from './003-profiles';
 import { flows } from './010-flows';
+import { sendCaps } from './020-send-caps';
+import { rateLimits } from './021-rate-limits';
 
 export interface Migration {
   version: number;
@@ -15,4 +17,6 @@ export const migrations: Migration[] = [
   { version: 2, name: 'suppressions', sql: suppressions },
   { version: 3, name: 'profiles', sql: profiles },
   { version: 10, name: 'flows', sql: flows },
+  { version: 20, name: 'send caps', sql: sendCaps },
+  { version: 21, name: 'rate limits', sql: rateLimits },
 ];
