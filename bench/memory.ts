@@ -46,9 +46,11 @@ export async function workerMemory(b: Bench, bundle: { code: string }): Promise<
   const index = buildIndex([await asleepFlow()]);
   const ingest = createIngest({
     client: b.stack.client,
+    store: b.stack.store,
     flows: () => index,
     taskQueue: TASK_QUEUE,
     eagerStart: false,
+    logError: (err) => console.error(err),
   });
   const points: MemoryPoint[] = [];
   let asleep = 0;

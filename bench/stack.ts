@@ -7,7 +7,7 @@ import { createApp } from '../src/api/app';
 import { buildIndex } from '../src/flows/load';
 import type { Flow } from '../src/flows/schema';
 import { createIngest } from '../src/ingest/ingest';
-import { openStore } from '../src/store/db';
+import { openStore, type Store } from '../src/store/db';
 import { clientFor } from '../src/temporal/connection';
 import { createWorker } from '../src/worker';
 import type { Bundles } from './bundles';
@@ -24,6 +24,8 @@ export interface Services {
 export interface Stack {
   address: string;
   client: Client;
+  /** The API's and the workers' store, embedded. */
+  store: Store;
   sides: Record<SideName, Side>;
   apiUrl: string;
   recorder: Recorder;
@@ -82,8 +84,10 @@ export async function startStack(
   const ingest = createIngest({
     client,
     flows: () => index,
+    store,
     taskQueue: TASK_QUEUES.socktech,
     eagerStart: true,
+    logError: (err) => console.error(err),
   });
   const app = createApp({
     client,
@@ -100,6 +104,7 @@ export async function startStack(
   return {
     address: services.address,
     client,
+    store,
     apiUrl,
     recorder,
     activityDeps,

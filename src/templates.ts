@@ -5,7 +5,8 @@ import { Liquid, type Template } from 'liquidjs';
  * url, headers and body) renders against this one shape.
  */
 export interface TemplateContext {
-  user: { email: string };
+  /** `traits`: the user's traits from identify calls; templateContext() always sets it. */
+  user: { email: string; traits?: Record<string, unknown> };
   event: { name: string; id?: string; timestamp?: string; properties: Record<string, unknown> };
   /** Shortcut for event.properties, the most used root in practice. */
   properties: Record<string, unknown>;

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { ZodError, type z } from 'zod';
 import { TemporalUnavailableError } from '../ingest/unavailable';
 import * as runs from '../runs/errors';
+import { isStoreUnreachable, StoreUnavailableError } from '../store/unreachable';
 
 /** A request a person can fix: the reply says what to change. */
 export class HttpError extends Error {
@@ -72,11 +73,19 @@ export const errors =
         ctx.body = { error: err.message, problems: err.problems };
         return;
       }
-      if (err instanceof TemporalUnavailableError) {
-        // Nothing of the request was ingested: every route that ingests answers the same way.
-        ctx.set('Retry-After', String(err.retryAfterSeconds));
+      // The API reaches only Temporal (whose errors carry numeric codes), the store and, for a
+      // test send, SMTP (caught there): an unreachable server here is the store.
+      const unavailable =
+        err instanceof TemporalUnavailableError
+          ? err
+          : isStoreUnreachable(err)
+            ? new StoreUnavailableError(err)
+            : undefined;
+      if (unavailable) {
+        // A later try may work: every route that ingests or reads the store answers the same way.
+        ctx.set('Retry-After', String(unavailable.retryAfterSeconds));
         ctx.status = 503;
-        ctx.body = { error: err.message };
+        ctx.body = { error: unavailable.message };
         return;
       }
       const domain = domainStatuses.find(([type]) => err instanceof type);

@@ -63,6 +63,12 @@ export interface Operation {
 
 const error = (description: string): Reply => ({ description, schema: errorReplySchema });
 
+const unavailable = (description: string): Reply => ({
+  ...error(description),
+  headers: { 'Retry-After': z.int().min(1).describe('seconds to wait before sending again') },
+});
+const storeDown = unavailable("Socktech's store (its database) is unreachable: try again");
+
 /** A change to a stored flow that names the head it is based on. */
 function storeChange(
   action: 'publish' | 'rollback' | 'archive',
@@ -108,10 +114,9 @@ export const operations: Operation[] = [
       400: error('invalid events: nothing was ingested'),
       413: error('a body over 1 MB'),
       415: error('a body that is not application/json, or in an unknown Content-Encoding'),
-      503: {
-        ...error('Temporal is unreachable: nothing was started or delivered, send it all again'),
-        headers: { 'Retry-After': z.int().min(1).describe('seconds to wait before sending again') },
-      },
+      503: unavailable(
+        'Temporal or the store is unreachable: nothing was started or delivered, send it all again',
+      ),
     },
   },
   {
@@ -153,7 +158,7 @@ export const operations: Operation[] = [
     method: 'get',
     path: '/v1/runs/counts',
     tag: 'Runs',
-    summary: 'How many runs are running, completed and failed',
+    summary: 'How many runs are running, completed, exited and failed',
     query: runCountsQuerySchema,
     replies: {
       200: { description: 'the counts', schema: runCountsSchema },
@@ -326,6 +331,19 @@ export const operations: Operation[] = [
     replies: {
       200: { description: 'the user, as far as Socktech knows', schema: userSchema },
       400: error('not an email address'),
+      503: storeDown,
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/users/by-id/:userId',
+    tag: 'Users',
+    summary: 'A user by the userId identify calls gave it: the same as by its email',
+    replies: {
+      200: { description: 'the user with the email of that profile', schema: userSchema },
+      400: error('an empty, overlong or unprintable userId'),
+      404: error('no identify call named that userId, or none gave it an email'),
+      503: storeDown,
     },
   },
   {
@@ -338,6 +356,7 @@ export const operations: Operation[] = [
     replies: {
       200: { description: 'what was erased', schema: erasedSchema },
       400: error('not an email address'),
+      503: storeDown,
     },
   },
   {
@@ -348,6 +367,7 @@ export const operations: Operation[] = [
     replies: {
       200: { description: 'subscribed, or why not', schema: subscriptionSchema },
       400: error('not an email address'),
+      503: storeDown,
     },
   },
   {
@@ -360,6 +380,7 @@ export const operations: Operation[] = [
       200: { description: 'the subscription as it is now', schema: subscriptionSchema },
       400: error('not an email address, or no `subscribed`'),
       415: error('a body that is not application/json'),
+      503: storeDown,
     },
   },
   {

@@ -37,8 +37,15 @@ export interface Serving {
 /** The HTTP API on its port: what `npm start`, `npm run api` and the tests all listen with. */
 export async function serveApi(options: ServeOptions): Promise<Serving> {
   const { client, flows, taskQueue, eagerStart, host, port, log, ...rest } = options;
-  const ingest = createIngest({ client, flows, taskQueue, eagerStart });
   const logError = (err: unknown) => (log ? log.error(err) : console.error(err));
+  const ingest = createIngest({
+    client,
+    store: rest.store,
+    flows,
+    taskQueue,
+    eagerStart,
+    logError,
+  });
   const allowedHosts = [host, ...(rest.allowedHosts ?? [])];
   const app = createApp({ ...rest, client, ingest, flows, logError, log, allowedHosts });
   const server: Server = app.listen(port, host);

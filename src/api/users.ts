@@ -1,15 +1,16 @@
 import Router from '@koa/router';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
+import { eventIdSchema } from '../ingest/event';
 import { userHash } from '../ingest/identity';
 import { listRuns } from '../runs/list';
 import { runSummarySchema } from '../runs/schemas';
 import type { Store } from '../store/db';
 import { eraseAddress } from '../store/erasure';
 import { deliveriesOf } from '../store/ledger';
-import { profilesWithEmail } from '../store/profiles';
+import { profileOf, profilesWithEmail } from '../store/profiles';
 import { suppress, suppressionOf, unsuppress, SUPPRESSION_REASONS } from '../store/subscriptions';
-import { parseOr400 } from './errors';
+import { HttpError, parseOr400 } from './errors';
 
 /** How much of a user's history one reply holds: the latest. */
 const RECENT = 50;
@@ -19,6 +20,10 @@ export const userPathSchema = z.object({
     .string()
     .trim()
     .pipe(z.email({ error: 'must be an email address' })),
+});
+
+export const userIdPathSchema = z.object({
+  userId: eventIdSchema,
 });
 
 export const subscriptionSchema = z.object({
@@ -78,7 +83,10 @@ export interface UsersDeps {
   client: Client;
 }
 
-/** A user by address: profile, subscription, history; and the right to erasure. */
+/**
+ * A user by address, or by the userId identify calls gave it: profile, subscription, history;
+ * and the right to erasure.
+ */
 export function usersRoutes({ store, client }: UsersDeps): Router {
   const subscription = async (email: string): Promise<Subscription> => {
     const s = await suppressionOf(store, userHash(email));
@@ -89,33 +97,51 @@ export function usersRoutes({ store, client }: UsersDeps): Router {
     };
     return { email, subscribed: !s, suppression: suppression ?? null };
   };
+  const user = async (email: string): Promise<User> => {
+    const hash = userHash(email);
+    const [profiles, { subscribed, suppression }, sends, { runs }] = await Promise.all([
+      profilesWithEmail(store, hash),
+      subscription(email),
+      deliveriesOf(store, hash, RECENT),
+      listRuns(client, { email, pageSize: RECENT }),
+    ]);
+    return {
+      email,
+      profiles: profiles.map(({ userId, traits, updatedAt }) => ({
+        userId,
+        traits,
+        updatedAt: updatedAt.toISOString(),
+      })),
+      subscription: { subscribed, suppression },
+      messages: sends.map(({ workflowId, nodeId, channel, reply, deliveredAt }) => ({
+        workflowId,
+        nodeId,
+        channel,
+        reply,
+        deliveredAt: deliveredAt.toISOString(),
+      })),
+      runs,
+    };
+  };
+  // by-id comes first: /v1/users/:email/subscription matches /v1/users/by-id/subscription too.
   return new Router()
+    .get('/v1/users/by-id/:userId', async (ctx) => {
+      const { userId } = parseOr400(userIdPathSchema, ctx.params, 'path');
+      const profile = await profileOf(store, userId);
+      if (!profile) {
+        throw new HttpError(404, `no user with userId "${userId}": identify calls make users`);
+      }
+      if (!profile.email) {
+        throw new HttpError(
+          404,
+          `user "${userId}" has no email: an identify call with traits.email gives it one`,
+        );
+      }
+      ctx.body = await user(profile.email);
+    })
     .get('/v1/users/:email', async (ctx) => {
       const { email } = parseOr400(userPathSchema, ctx.params, 'path');
-      const hash = userHash(email);
-      const [profiles, { subscribed, suppression }, sends, { runs }] = await Promise.all([
-        profilesWithEmail(store, hash),
-        subscription(email),
-        deliveriesOf(store, hash, RECENT),
-        listRuns(client, { email, pageSize: RECENT }),
-      ]);
-      ctx.body = {
-        email,
-        profiles: profiles.map(({ userId, traits, updatedAt }) => ({
-          userId,
-          traits,
-          updatedAt: updatedAt.toISOString(),
-        })),
-        subscription: { subscribed, suppression },
-        messages: sends.map(({ workflowId, nodeId, channel, reply, deliveredAt }) => ({
-          workflowId,
-          nodeId,
-          channel,
-          reply,
-          deliveredAt: deliveredAt.toISOString(),
-        })),
-        runs,
-      } satisfies User;
+      ctx.body = await user(email);
     })
     .delete('/v1/users/:email', async (ctx) => {
       const { email } = parseOr400(userPathSchema, ctx.params, 'path');

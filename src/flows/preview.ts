@@ -1,4 +1,5 @@
-import { renderTemplate, type TemplateContext } from '../templates';
+import { renderTemplate } from '../templates';
+import { sampleContext } from './sample';
 import type { Flow, Sample, SendEmailAction } from './schema';
 
 /** One email of a flow as its sample event would send it. */
@@ -9,30 +10,13 @@ export interface EmailPreview {
   html: string;
 }
 
-/** What the templates see for the sample: each wait received the event the sample gives it. */
-function sampleContext(flow: Flow, sample: Sample): TemplateContext {
-  const nodes: TemplateContext['nodes'] = {};
-  for (const action of flow.actions) {
-    if (action.type === 'waitForEvent') {
-      nodes[action.id] = { outcome: 'received', properties: sample.received[action.id] ?? {} };
-    }
-  }
-  return {
-    user: { email: sample.email },
-    event: { name: sample.event, properties: sample.properties },
-    properties: sample.properties,
-    flow: { id: flow.id, name: flow.name, version: flow.version },
-    nodes,
-  };
-}
-
 /** Rendered as the worker renders a send: the subject as text, the body with HTML escaping. */
 export async function previewEmail(
   flow: Flow,
   sample: Sample,
   action: SendEmailAction,
 ): Promise<EmailPreview> {
-  const context = sampleContext(flow, sample);
+  const context = sampleContext(flow, sample, flow.actions);
   return {
     node: action.id,
     to: action.to === undefined ? sample.email : await renderTemplate(action.to, context, 'none'),

@@ -15,9 +15,12 @@ import type { Action } from './schema';
 
 type Segment = string | number;
 
-/** Something of the trigger event that a template reads: it must be there when a run starts. */
+/**
+ * Something of the trigger event, or a trait of the user, that a template reads: it must be
+ * there when a run starts.
+ */
 export interface Requirement {
-  /** As a template writes it: `properties.plan`, `properties.items[0]`, `event.timestamp`. */
+  /** As a template writes it: `properties.plan`, `event.timestamp`, `user.traits.name`. */
   path: string;
   segments: Segment[];
   /** Printed as it is (`{{ properties.name }}`): an object or an array there is a mistake. */
@@ -115,8 +118,11 @@ function mark(template: Template, proven: Segment[][], marks: Marks): void {
   for (const child of childrenOf(template)) mark(child, proven, marks);
 }
 
-/** The part of a path that comes from the trigger event, normalised; undefined for the rest. */
-function fromEvent(segments: readonly (Segment | object)[]): Segment[] | undefined {
+/**
+ * The part of a path that comes from the trigger event or the user's traits, normalised;
+ * undefined for the rest.
+ */
+function checkedPart(segments: readonly (Segment | object)[]): Segment[] | undefined {
   const end = segments.findIndex((segment) => typeof segment === 'object');
   const known = (end < 0 ? segments : segments.slice(0, end)) as Segment[];
   const [root, field, ...rest] = known;
@@ -124,7 +130,9 @@ function fromEvent(segments: readonly (Segment | object)[]): Segment[] | undefin
     return rest.length ? ['properties', ...rest] : undefined;
   if (root === 'event' && field === 'timestamp') return known;
   if (root === 'properties' && known.length > 1) return known;
-  // user, flow, nodes, event.name and event.id are always there.
+  // A trait is known when the run starts, from the store, as the event is.
+  if (root === 'user' && field === 'traits' && rest.length > 0) return known;
+  // user.email, user.traits, flow, nodes, event.name and event.id are always there.
   return undefined;
 }
 
@@ -147,7 +155,7 @@ function requirementsOf(text: string): Requirement[] {
     .flat()
     .flatMap((variable) => {
       const where = `${variable.location.row}:${variable.location.col}`;
-      const segments = marks.optional.has(where) ? undefined : fromEvent(variable.segments);
+      const segments = marks.optional.has(where) ? undefined : checkedPart(variable.segments);
       if (!segments) return [];
       const computed = variable.segments.some((segment) => typeof segment === 'object');
       const printed = marks.printed.has(where) && !computed;
@@ -158,8 +166,9 @@ function requirementsOf(text: string): Requirement[] {
 const byFlow = new WeakMap<object, Requirement[]>();
 
 /**
- * What the trigger event must hold for every template of the flow to render, sorted by path.
- * Worked out once per flow: ingest checks every event against it before a start.
+ * What the trigger event and the user's traits must hold for every template of the flow to
+ * render, sorted by path. Worked out once per flow: ingest checks every event against it
+ * before a start.
  */
 export function requiredProperties(flow: { actions: readonly Action[] }): Requirement[] {
   const known = byFlow.get(flow);
@@ -198,14 +207,16 @@ function read(value: unknown, segment: Segment): unknown {
   return undefined;
 }
 
-/** What the event lacks for the flow's templates, or undefined when it has it all. */
+/** What the event and traits lack for the flow's templates, or undefined when they have it all. */
 export function propertyProblems(
   requirements: readonly Requirement[],
   event: { properties: Record<string, unknown>; timestamp?: string },
+  traits: Record<string, unknown> = {},
 ): PropertyProblems | undefined {
   const context: Record<string, unknown> = {
     properties: event.properties,
     event: event.timestamp === undefined ? {} : { timestamp: event.timestamp },
+    user: { traits },
   };
   const problems: PropertyProblems = { missing: [], wrongType: [] };
   for (const { path, segments, printed } of requirements) {

@@ -8,7 +8,8 @@ import { matchesWhere } from './where';
 
 type FlowInfo = Pick<Flow, 'id' | 'name' | 'version' | 'trigger'>;
 
-function sampleContext(
+/** What the templates see for the sample: each wait received the event the sample gives it. */
+export function sampleContext(
   flow: FlowInfo,
   sample: Sample,
   actions: readonly Action[],
@@ -20,7 +21,7 @@ function sampleContext(
     }
   }
   const event = { name: sample.event, properties: sample.properties };
-  return templateContext(flow, { email: sample.email }, event, nodes);
+  return templateContext(flow, { email: sample.email, traits: sample.traits }, event, nodes);
 }
 
 /**
@@ -50,7 +51,8 @@ export async function sampleProblems(
     }),
   );
   // Missing properties already fail their render above; an object printed as text does not.
-  const wrongType = propertyProblems(requiredProperties({ actions }), sample)?.wrongType ?? [];
+  const wrongType =
+    propertyProblems(requiredProperties({ actions }), sample, sample.traits)?.wrongType ?? [];
   return [
     ...(filtered ? [{ message: 'sample: properties do not match trigger.where' }] : []),
     ...(await Promise.all(renders)).flat(),

@@ -95,6 +95,8 @@ export interface Sample {
   properties: Record<string, unknown>;
   /** Properties of the events the flow's waitForEvent nodes would receive, by node id. */
   received: Record<string, Record<string, unknown>>;
+  /** The user's traits, as identify calls would have stored them. */
+  traits?: Record<string, unknown>;
 }
 
 /** A later event of the user that ends the run at once. */
@@ -357,6 +359,7 @@ export const flowFileSchema = z.strictObject({
       email: z.email(),
       properties: z.record(z.string(), z.unknown()).default({}),
       received: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+      traits: z.record(z.string(), z.unknown()).optional(),
     })
     .optional(),
   actions: z.array(actionSchema).min(1, 'a flow needs at least one action'),

@@ -7,12 +7,15 @@ import {
 } from '../flows/requiredProperties';
 import type { Flow } from '../flows/schema';
 import { matchesWhere } from '../flows/where';
+import type { Store } from '../store/db';
+import { recordEntry } from '../store/entries';
 import { EVENT, FLOW_ID, FLOW_VERSION, USER } from '../temporal/searchAttributes';
 import type { RunEvent, RunUser } from '../workflows/definitions';
 import { flowRun } from '../workflows/flowRun';
 import { deliver } from './deliver';
 import type { IncomingEvent } from './event';
 import { dedupeKey, userHash, workflowIdFor } from './identity';
+import { readKnown } from './known';
 import type { Delivery, FailedDelivery, FlowMatch } from './match';
 import { reentryPolicies } from './startOptions';
 import { failureReason, isUnreachable, TemporalUnavailableError } from './unavailable';
@@ -29,22 +32,30 @@ export interface EventResult {
 
 export interface IngestDeps {
   client: Client;
+  /** The users' traits, and who entered each `once` flow. */
+  store: Store;
   flows: () => FlowIndex;
   taskQueue: string;
   /** Only when the client shares its connection with a worker in this process. */
   eagerStart: boolean;
+  /** A run that started but whose entry into a `once` flow could not be recorded. */
+  logError: (err: unknown) => void;
 }
 
 /**
  * Starts and signals for every event. Throws TemporalUnavailableError when Temporal could not
  * be reached and nothing was started or delivered, so the whole request may be sent again;
- * any other failure is an outcome of its event, next to what did succeed.
+ * any other failure is an outcome of its event, next to what did succeed. The store is read
+ * for the whole request before anything starts, so when it fails, nothing has happened.
  */
 export type Ingest = (events: IncomingEvent[]) => Promise<EventResult[]>;
 
 function invalidReason({ missing, wrongType }: PropertyProblems): string {
+  const ofUser = missing.filter((path) => path.startsWith('user.'));
+  const ofEvent = missing.filter((path) => !path.startsWith('user.'));
   return [
-    ...(missing.length > 0 ? [`the event lacks ${missing.join(', ')}`] : []),
+    ...(ofEvent.length > 0 ? [`the event lacks ${ofEvent.join(', ')}`] : []),
+    ...(ofUser.length > 0 ? [`the user's profile lacks ${ofUser.join(', ')}`] : []),
     ...wrongType.map((path) => `${path} is an object or an array, but a template prints it`),
   ].join('; ');
 }
@@ -60,18 +71,39 @@ export function createIngest(deps: IngestDeps): Ingest {
       return failureReason(err);
     };
 
+    const prepared = events.map((incoming) => {
+      const { name, email, properties, timestamp } = incoming;
+      const event = { name, id: dedupeKey(incoming), timestamp, properties };
+      const flows = index.forEvent(name);
+      const passing = flows.filter((flow) => matchesWhere(flow.trigger.where, properties));
+      return { event, email, userHash: userHash(email), flows, passing };
+    });
+    const known = await readKnown(
+      deps.store,
+      prepared.map(({ userHash, passing }) => ({ userHash, flows: passing })),
+    );
+
+    // Temporal's REJECT_DUPLICATE says the user entered while it retains the run: recording it
+    // also after a duplicate mends an entry a crash kept from being recorded after its start.
+    const enter = async (flow: Flow, user: RunUser) => {
+      if (flow.reentry !== 'once') return;
+      await recordEntry(deps.store, { flowId: flow.id, userHash: user.hash }).catch(deps.logError);
+    };
+
     const start = async (
       flow: Flow,
       event: RunEvent & { id: string },
       user: RunUser,
+      passes: boolean,
     ): Promise<FlowMatch> => {
       const match = { flowId: flow.id, workflowId: workflowIdFor(flow, user.hash, event.id) };
-      if (!matchesWhere(flow.trigger.where, event.properties)) {
-        return { ...match, outcome: 'filtered' };
-      }
-      const problems = propertyProblems(requiredProperties(flow), event);
+      if (!passes) return { ...match, outcome: 'filtered' };
+      const problems = propertyProblems(requiredProperties(flow), event, user.traits);
       if (problems) {
         return { ...match, outcome: 'invalid', ...problems, reason: invalidReason(problems) };
+      }
+      if (flow.reentry === 'once' && known.entered(flow.id, user.hash)) {
+        return { ...match, outcome: 'duplicate' };
       }
       try {
         const handle = await deps.client.workflow.start(flowRun, {
@@ -89,9 +121,11 @@ export function createIngest(deps: IngestDeps): Ingest {
           ],
         });
         changed = true;
+        await enter(flow, user);
         return { ...match, outcome: 'started', runId: handle.firstExecutionRunId };
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          await enter(flow, user);
           return { ...match, outcome: 'duplicate' };
         }
         return { ...match, outcome: 'error', reason: failed(err) };
@@ -99,13 +133,11 @@ export function createIngest(deps: IngestDeps): Ingest {
     };
 
     const results = await Promise.all(
-      events.map(async (incoming): Promise<EventResult> => {
-        const { name, email, properties, timestamp } = incoming;
-        const id = dedupeKey(incoming);
-        const user: RunUser = { email, hash: userHash(email) };
-        const event = { name, id, timestamp, properties };
+      prepared.map(async ({ event, email, userHash, flows, passing }): Promise<EventResult> => {
+        const traits = known.traits(userHash);
+        const user: RunUser = { email, hash: userHash, ...(traits && { traits }) };
         const [matched, attempts] = await Promise.all([
-          Promise.all(index.forEvent(name).map((flow) => start(flow, event, user))),
+          Promise.all(flows.map((flow) => start(flow, event, user, passing.includes(flow)))),
           deliver(deps.client, index, user.hash, event),
         ]);
         const delivered = attempts.filter((a) => a.error === undefined).map((a) => a.delivery);
@@ -113,7 +145,7 @@ export function createIngest(deps: IngestDeps): Ingest {
           error === undefined ? [] : [{ ...delivery, reason: failed(error) }],
         );
         if (delivered.length > 0) changed = true;
-        return { id, matched, delivered, ...(undelivered.length > 0 && { undelivered }) };
+        return { id: event.id, matched, delivered, ...(undelivered.length > 0 && { undelivered }) };
       }),
     );
     if (unreachable !== undefined && !changed) throw new TemporalUnavailableError(unreachable);

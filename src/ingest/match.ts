@@ -11,14 +11,16 @@ export const flowMatchSchema = z.object({
     .enum(MATCH_OUTCOMES)
     .describe(
       'started; duplicate (that run exists already); filtered (trigger.where did not match); ' +
-        "invalid (the event lacks what the flow's templates need; no run); " +
+        "invalid (the event or the user's traits lack what the flow's templates need; no run); " +
         'error (the start failed: send the event again)',
     ),
   runId: z.string().optional().describe('started only'),
   missing: z
     .array(z.string())
     .optional()
-    .describe('invalid only: what the templates read and the event lacks, e.g. properties.plan'),
+    .describe(
+      'invalid only: what the templates read and the event or the traits lack, e.g. properties.plan',
+    ),
   wrongType: z
     .array(z.string())
     .optional()

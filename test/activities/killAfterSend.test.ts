@@ -35,9 +35,11 @@ describe('a worker killed after an email went out', () => {
     });
     const ingest = createIngest({
       client,
+      store: h.store,
       flows: () => buildIndex([flow]),
       taskQueue,
       eagerStart: false,
+      logError: (err) => console.error(err),
     });
     const email = `kill-after-send-${randomUUID()}@example.com`;
     const env = { TEMPORAL_TASK_QUEUE: taskQueue };

@@ -31,9 +31,11 @@ describe('durability', () => {
     });
     const ingest = createIngest({
       client,
+      store: h.store,
       flows: () => buildIndex([flow]),
       taskQueue,
       eagerStart: false,
+      logError: (err) => console.error(err),
     });
     const email = `durable-${Date.now()}@example.com`;
 

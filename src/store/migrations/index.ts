@@ -4,6 +4,7 @@ import { profiles } from './003-profiles';
 import { flows } from './010-flows';
 import { sendCaps } from './020-send-caps';
 import { rateLimits } from './021-rate-limits';
+import { entries } from './030-entries';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const migrations: Migration[] = [
   { version: 10, name: 'flows', sql: flows },
   { version: 20, name: 'send caps', sql: sendCaps },
   { version: 21, name: 'rate limits', sql: rateLimits },
+  { version: 30, name: 'entries', sql: entries },
 ];
