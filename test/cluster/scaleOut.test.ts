@@ -122,7 +122,12 @@ describe('Socktech on a Temporal cluster on PostgreSQL', () => {
       const subjects = sent.filter((m) => m.to.includes(email)).map((m) => m.subject);
       assert.deepEqual(subjects.sort(), ['Tips', 'Welcome'], `emails to ${email}`);
     }
-    assert.deepEqual(await counts(), { running: 0, completed: RUNS, failed: 0 });
+    const { completed, ...others } = await counts();
+    assert.equal(completed, RUNS);
+    assert.ok(
+      Object.values(others).every((n) => n === 0),
+      `no run in another list: ${JSON.stringify(others)}`,
+    );
 
     browser = await launchChromium();
     const page = await browser.newPage();
