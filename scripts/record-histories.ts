@@ -59,11 +59,15 @@ async function flowOf(file: FlowFile): Promise<Flow> {
   return result.flow;
 }
 
-/** Delays and waits cut to seconds: the commands are the same, the recording is quick. */
+/**
+ * Delays and waits cut to seconds, send windows left out (scenario send-window has one): the
+ * commands are the same, the recording is quick.
+ */
 function shortened(flow: Flow): Flow {
   const actions = flow.actions.map((a) => {
     if (a.type === 'delay') return { ...a, durationMs: 1000, until: undefined };
     if (a.type === 'waitForEvent') return { ...a, timeoutMs: WAIT_MS };
+    if (a.type === 'sendEmail') return { ...a, window: undefined };
     return a;
   });
   return { ...flow, actions };
@@ -92,9 +96,14 @@ async function reached(handle: WorkflowHandle, nodeId: string, state: string): P
   }
 }
 
-/** Once the node waits, the event it waits for. */
-async function deliver(handle: WorkflowHandle, nodeId: string, event: RunEvent): Promise<void> {
-  await reached(handle, nodeId, 'waiting');
+/** Once the node waits (or is in another state), the event it waits for. */
+async function deliver(
+  handle: WorkflowHandle,
+  nodeId: string,
+  event: RunEvent,
+  state = 'waiting',
+): Promise<void> {
+  await reached(handle, nodeId, state);
   await handle.signal(eventSignal, event);
 }
 
@@ -124,7 +133,26 @@ function sampleScenarios(flow: Flow): Scenario[] {
       return [['', handle]];
     },
   };
-  return waits.length > 0 ? [received, timedOut] : [received];
+  // Exit rules without a where: the sample's own value for what they match.
+  const exits = (flow.exitOn ?? []).filter((rule) => Object.keys(rule.where).length === 0);
+  const sleeper = short.actions.find((a) => a.type === 'delay' || a.type === 'waitForEvent');
+  const exited: Scenario = {
+    name: `sample-${flow.id}-exited`,
+    async record(r) {
+      const handle = await start(r, short);
+      const [{ event, match }] = exits;
+      const properties: Record<string, unknown> = {};
+      if (match) properties[match] = flow.sample?.properties[match];
+      await deliver(handle, sleeper!.id, { name: event, id: randomUUID(), properties });
+      await settled(handle);
+      return [['', handle]];
+    },
+  };
+  return [
+    received,
+    ...(waits.length > 0 ? [timedOut] : []),
+    ...(exits.length > 0 && sleeper ? [exited] : []),
+  ];
 }
 
 /** One flow, started once; `drive` does what the run needs from outside. */
@@ -185,6 +213,49 @@ const SCENARIOS: Scenario[] = [
       { id: 'no', type: 'webhook', url: `${r.receiverUrl}/ok`, after: ['check:false'] },
     ],
   })),
+  scenario('node-split', (r) => ({
+    trigger: { event: 'history' },
+    actions: [
+      { id: 'ab', type: 'split', paths: { a: 50, b: 50 } },
+      { id: 'on_a', type: 'webhook', url: `${r.receiverUrl}/ok`, after: ['ab:a'] },
+      { id: 'on_b', type: 'webhook', url: `${r.receiverUrl}/ok`, after: ['ab:b'] },
+      { id: 'both', type: 'sendEmail', subject: 'split', body: 'ok', after: ['on_a', 'on_b'] },
+    ],
+  })),
+  scenario('send-window', () => {
+    // Opens at the next whole minute at least two seconds away: a wait of at most a minute.
+    const opens = new Date(Math.ceil((Date.now() + 2000) / 60_000) * 60_000);
+    const time = (d: Date) => d.toISOString().slice(11, 16);
+    return {
+      trigger: { event: 'history' },
+      actions: [
+        {
+          id: 'mail',
+          type: 'sendEmail',
+          subject: 'in the window',
+          body: 'ok',
+          window: { from: time(opens), to: time(new Date(opens.getTime() + 3_600_000)) },
+        },
+      ],
+    };
+  }),
+  scenario(
+    'exit-in-back-off',
+    (r) => ({
+      trigger: { event: 'history' },
+      exitOn: [{ event: 'stop' }],
+      actions: [
+        {
+          id: 'flaky',
+          type: 'webhook',
+          url: `${r.receiverUrl}/flaky/{{ event.id }}`,
+          retry: { initialInterval: '1m' },
+        },
+        { id: 'after', type: 'sendEmail', subject: 'never', body: 'sent', after: ['flaky'] },
+      ],
+    }),
+    (handle) => deliver(handle, 'flaky', ping('stop'), 'retrying'),
+  ),
   scenario('retry-then-continue', (r) => ({
     trigger: { event: 'history' },
     actions: [

@@ -22,7 +22,27 @@ export const flowViewSchema = z.object({
   sample: z
     .object({ event: z.string(), email: z.string(), properties: z.record(z.string(), z.unknown()) })
     .nullable(),
-  nodes: z.array(z.object({ id: z.string(), type: z.string() })),
+  timezone: z.string().nullable().describe("send windows' zone for users without a timezone trait"),
+  exitOn: z
+    .array(
+      z.object({
+        event: z.string(),
+        where: z.record(z.string(), z.unknown()),
+        match: z.string().optional(),
+      }),
+    )
+    .describe('events that end a run of the user at once'),
+  nodes: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      paths: z.record(z.string(), z.number()).optional().describe('split: path label → weight'),
+      window: z
+        .object({ days: z.array(z.string()), from: z.string(), to: z.string() })
+        .optional()
+        .describe('sendEmail: when it may be sent'),
+    }),
+  ),
   edges: z
     .array(z.object({ from: z.string(), to: z.string(), label: z.string().optional() }))
     .describe('from parent to child; nodes without parents run right after the trigger'),
@@ -112,7 +132,14 @@ function flowView(flow: Flow): FlowView {
     sample: flow.sample
       ? { event: flow.sample.event, email: flow.sample.email, properties: flow.sample.properties }
       : null,
-    nodes: flow.actions.map(({ id, type }) => ({ id, type })),
+    timezone: flow.timezone ?? null,
+    exitOn: flow.exitOn ?? [],
+    nodes: flow.actions.map((a) => ({
+      id: a.id,
+      type: a.type,
+      ...(a.type === 'split' && { paths: a.paths }),
+      ...(a.type === 'sendEmail' && a.window && { window: a.window }),
+    })),
     edges: flow.actions.flatMap(({ id, after }) =>
       after.map((text) => ({ ...parseEdge(text), to: id })),
     ),

@@ -169,7 +169,7 @@ async function refreshDetail() {
   renderDetail(fresh);
 }
 
-function renderDetail({ run, event, nodes, edges, failure, progressError, temporalUi }) {
+function renderDetail({ run, event, nodes, edges, failure, exit, progressError, temporalUi }) {
   $('detail').hidden = false;
   $('detail-title').textContent = `${run.flowName ?? run.flowId} · ${run.email ?? ''}`;
   const link = $('temporal-ui');
@@ -189,7 +189,10 @@ function renderDetail({ run, event, nodes, edges, failure, progressError, tempor
   );
   const problem = failure ? `Failed at node ${failure.node}: ${failure.message}` : progressError;
   $('failure').textContent = problem ?? '';
-  $('timeline').replaceChildren(...nodes.map((node) => timelineRow(node, run)));
+  $('timeline').replaceChildren(
+    ...nodes.map((node) => timelineRow(node, run)),
+    ...(exit ? [exitRow(exit)] : []),
+  );
   flowGraph.draw($('run-graph'), { trigger: event.name, nodes, edges });
   $('event').replaceChildren(
     el('span', { className: 'event-name' }, `${event.name}${event.id ? ` · id ${event.id}` : ''}`),
@@ -207,6 +210,13 @@ function timelineRow(node, run) {
   if (node.outcome) details.push(el('span', {}, `outcome ${node.outcome}`));
   if (node.properties) {
     details.push(el('span', {}, `received ${JSON.stringify(node.properties)}`));
+  }
+  if (node.windowOpensAt) {
+    const until = formatTime(node.windowOpensAt);
+    const waiting = node.state === 'waiting' && !stopped;
+    details.push(
+      el('span', {}, `${waiting ? 'waiting' : 'waited'} for send window until ${until}`),
+    );
   }
   if (node.nextAttemptAt && !stopped) {
     details.push(el('span', {}, `next attempt ${formatTime(node.nextAttemptAt)}`));
@@ -229,6 +239,26 @@ function timelineRow(node, run) {
     el('td', { className: 'nowrap' }, formatTime(node.startedAt)),
     el('td', { className: 'nowrap' }, took),
     el('td', { className: 'details' }, ...details),
+  );
+}
+
+/** The event that ended the run by an exit rule, after the nodes it stopped. */
+function exitRow({ event, at }) {
+  return el(
+    'tr',
+    { className: 'exit', 'data-exit': event.name, title: event.id ? `event id ${event.id}` : '' },
+    el('td', { className: 'num' }, '–'),
+    el(
+      'td',
+      { className: 'nowrap' },
+      el('code', {}, event.name),
+      el('span', { className: 'type' }, 'exit event'),
+    ),
+    el('td', {}, badge('exited')),
+    el('td', { className: 'num' }, '–'),
+    el('td', { className: 'nowrap' }, formatTime(at)),
+    el('td', {}, ''),
+    el('td', { className: 'details' }, `ended the run: ${JSON.stringify(event.properties)}`),
   );
 }
 
@@ -264,9 +294,37 @@ async function loadFlows() {
     $('flow-shape').textContent = flow
       ? `${flow.trigger.event} → ${flow.levels.map((level) => level.join(' + ')).join(' → ')}`
       : '';
+    $('flow-features').replaceChildren(...(flow ? featureLines(flow) : []));
   };
   select.addEventListener('change', describe);
   describe();
+}
+
+/** One line per journey feature of the flow: exit rules, splits and send windows. */
+function featureLines(flow) {
+  const lines = (flow.exitOn ?? []).map((rule) => {
+    const same = rule.match ? ` for the same ${rule.match}` : '';
+    const where = Object.keys(rule.where).length > 0 ? ` where ${JSON.stringify(rule.where)}` : '';
+    return ['exit', `Exits on ${rule.event}${same}${where}`];
+  });
+  for (const node of flow.nodes) {
+    if (node.paths) {
+      const total = Object.values(node.paths).reduce((sum, weight) => sum + weight, 0);
+      const shares = Object.entries(node.paths).map(
+        ([path, weight]) => `${path} ${Math.round((weight / total) * 100)} %`,
+      );
+      lines.push(['split', `Split ${node.id}: ${shares.join(', ')} (runs per path on /metrics)`]);
+    }
+    if (node.window) {
+      const { days, from, to } = node.window;
+      const zone = flow.timezone ?? 'UTC';
+      lines.push([
+        'window',
+        `${node.id} sends ${days.join(' ')} ${from}–${to}, in the user's time zone (else ${zone})`,
+      ]);
+    }
+  }
+  return lines.map(([feature, text]) => el('li', { 'data-feature': feature }, text));
 }
 
 async function trigger(e) {

@@ -79,7 +79,8 @@ export async function runAction(action: Action, node: NodeState, run: Run): Prom
         nodeId: action.id,
         userHash: user.hash,
       });
-      metrics.splitTaken(flow.id, action.id, path);
+      // Counted once per run: a replay (on another worker, or npm run replay) counts nothing.
+      if (!workflowInfo().unsafe.isReplaying) metrics.splitTaken(flow.id, action.id, path);
       return { outcome: path };
     }
   }

@@ -41,7 +41,7 @@ describe('the sample flows', () => {
   it('load, each with a sample', () => {
     assert.deepEqual(
       flows.map((f) => f.id),
-      ['abandoned-cart', 'quick-demo', 'trial-ending', 'welcome'],
+      ['abandoned-cart', 'quick-demo', 'trial-ending', 'welcome', 'winback'],
     );
     for (const flow of flows) assert.ok(flow.sample, `${flow.id} has a sample`);
   });

@@ -135,6 +135,7 @@ describe('the properties a flow needs', () => {
       'quick-demo': ['properties.name'],
       'trial-ending': ['properties.daysLeft', 'properties.name', 'properties.plan'],
       welcome: ['properties.name', 'properties.plan'],
+      winback: ['properties.name'],
     });
   });
 

@@ -46,8 +46,23 @@ describe('the front page in Chromium', () => {
       trigger: { event: 'page.inert' },
       actions: [{ id: 'ping', type: 'webhook', url: `${harness().webhooks.url}/inert` }],
     });
+    // A send window that is closed for the next two hours, whatever the time of the run.
+    const hour = (h: number) =>
+      `${String((new Date().getUTCHours() + h) % 24).padStart(2, '0')}:00`;
+    const window = { from: hour(2), to: hour(3) };
+    const journey = await testFlow({
+      id: 'page-journey',
+      name: 'Journey',
+      trigger: { event: 'page.journey' },
+      exitOn: [{ event: 'page.journey.stop', match: 'cart' }],
+      actions: [
+        { id: 'ab', type: 'split', paths: { a: 50, b: 50 } },
+        { id: 'mail_a', type: 'sendEmail', subject: 'A', body: 'a', after: ['ab:a'], window },
+        { id: 'mail_b', type: 'sendEmail', subject: 'B', body: 'b', after: ['ab:b'], window },
+      ],
+    });
     [socktech, browser] = await Promise.all([
-      startSocktech([quickDemo, inert, rerun, cart]),
+      startSocktech([quickDemo, inert, rerun, cart, journey]),
       launchChromium(),
     ]);
     await mkdir(ARTIFACTS, { recursive: true });
@@ -196,5 +211,59 @@ describe('the front page in Chromium', () => {
     assert.equal(await page.innerText('[data-node=hello] .tag'), 'from earlier run');
     assert.equal(await page.innerText('[data-node=hook] .badge'), 'completed');
     assert.equal(await page.isVisible('#rerun'), false);
+  });
+
+  it('lists a run an exit event ended under Exited, with the event on its timeline', async () => {
+    const email = `journey-${Date.now()}@example.com`;
+    const { body } = await socktech.post('/v1/events', {
+      name: 'page.journey',
+      email,
+      properties: { cart: 'C-1' },
+    });
+    const { workflowId } = body.events[0].matched[0];
+    const handle = socktech.client.workflow.getHandle(workflowId);
+    await page.selectOption('#filter-flow', 'page-journey');
+    await (await runRow(email)).click();
+    const waiting = page.locator('#timeline tr', { hasText: 'waiting for send window until' });
+    await waiting.waitFor();
+    const path = /outcome (\w+)/.exec(await page.innerText('#timeline [data-node=ab]'))![1];
+    assert.equal(await waiting.getAttribute('data-node'), `mail_${path}`);
+
+    await socktech.post('/v1/events', {
+      name: 'page.journey.stop',
+      email,
+      properties: { cart: 'C-1' },
+    });
+    await handle.result();
+    await showTab('exited');
+    const row = await runRow(email);
+    assert.equal(await row.locator('.badge').innerText(), 'exited · completed');
+    assert.ok(Number(await page.innerText('[data-count=exited]')) >= 1);
+    await row.click();
+    const exit = page.locator('#timeline [data-exit="page.journey.stop"]');
+    await exit.waitFor();
+    assert.match(await exit.innerText(), /ended the run.*"cart":"C-1"/);
+    assert.match(
+      await page.innerText(`#timeline [data-node=mail_${path}]`),
+      /stopped when the run ended/,
+    );
+    await page.screenshot({ path: `${ARTIFACTS}/page-exited-run.png`, fullPage: true });
+  });
+
+  it("describes a flow's exit rules, splits and send windows, one line each", async () => {
+    await page.selectOption('#flow', 'page-journey');
+    const lines = await page
+      .locator('#flow-features li')
+      .evaluateAll((items) => items.map((li) => [li.getAttribute('data-feature'), li.textContent]));
+    assert.deepEqual(
+      lines.map(([feature]) => feature),
+      ['exit', 'split', 'window', 'window'],
+    );
+    assert.equal(lines[0][1], 'Exits on page.journey.stop for the same cart');
+    assert.equal(lines[1][1], 'Split ab: a 50 %, b 50 % (runs per path on /metrics)');
+    assert.match(
+      lines[2][1]!,
+      /^mail_a sends mon tue wed thu fri sat sun \d\d:00–\d\d:00, in the user's time zone \(else UTC\)$/,
+    );
   });
 });
