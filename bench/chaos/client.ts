@@ -14,6 +14,8 @@ export interface Reply {
   /** A 202 in which every flow the event matched was started, or had been already. */
   accepted: boolean;
   retryAfter?: string;
+  /** Of a 202 not accepted: what became of each flow, e.g. "started, error: <reason>". */
+  outcomes?: string;
   sentAt: number;
   at: number;
 }
@@ -21,7 +23,7 @@ export interface Reply {
 const DONE = new Set(['started', 'duplicate', 'filtered']);
 
 interface EventsReply {
-  events: { matched: { outcome: string }[] }[];
+  events: { matched: { outcome: string; reason?: string }[] }[];
 }
 
 /** One POST /v1/events of a single event. */
@@ -39,15 +41,21 @@ export async function postEvent(
       signal: AbortSignal.timeout(timeoutMs),
     });
     const body = (await res.json().catch(() => undefined)) as EventsReply | undefined;
-    const accepted =
-      res.status === 202 &&
-      !!body?.events.every((e) => e.matched.every((m) => DONE.has(m.outcome)));
+    const matched = res.status === 202 ? (body?.events.flatMap((e) => e.matched) ?? []) : [];
+    const accepted = res.status === 202 && matched.every((m) => DONE.has(m.outcome));
+    const outcomes =
+      res.status === 202 && !accepted
+        ? matched.map((m) => (m.reason ? `${m.outcome}: ${m.reason}` : m.outcome)).join(', ')
+        : undefined;
     const retryAfter = res.headers.get('retry-after') ?? undefined;
-    return { status: res.status, accepted, retryAfter, sentAt, at: Date.now() };
+    return { status: res.status, accepted, retryAfter, outcomes, sentAt, at: Date.now() };
   } catch {
     return { status: 0, accepted: false, sentAt, at: Date.now() };
   }
 }
+
+/** However long the chaos, an event not accepted after this is a scenario that cannot end. */
+const GIVE_UP_MS = 300_000;
 
 /**
  * What a careful client does: sends the event, and unless it was accepted sends it again with
@@ -59,12 +67,14 @@ export async function sendUntilAccepted(
   event: ChaosEvent,
   replies: Reply[],
 ): Promise<void> {
+  const giveUpAt = Date.now() + GIVE_UP_MS;
   for (let pause = 250; ; pause = Math.min(pause * 2, 2_000)) {
     const reply = await postEvent(apiUrl, event);
     replies.push(reply);
     if (reply.accepted) return;
-    if (reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
-      throw new Error(`POST /v1/events refused event ${event.id}: ${reply.status}`);
+    const refused = reply.status >= 400 && reply.status < 500 && reply.status !== 429;
+    if (refused || Date.now() > giveUpAt) {
+      throw new Error(`POST /v1/events of event ${event.id}: not accepted, ${reply.status}`);
     }
     const asked = Number(reply.retryAfter);
     await sleep(Number.isFinite(asked) && asked > 0 ? Math.min(asked, 5) * 1000 : pause);
@@ -88,9 +98,12 @@ export async function sendAll(
   await Promise.all(sending);
 }
 
-/** "202 ×3, 503 ×2": status 0 is no answer at all. */
+/** "503 ×3, 202 (started, error: …) ×2": status 0 is no answer at all. */
 export function statusCounts(replies: readonly Reply[]): string {
-  const counts = new Map<number, number>();
-  for (const { status } of replies) counts.set(status, (counts.get(status) ?? 0) + 1);
-  return [...counts].map(([status, n]) => `${status} ×${n}`).join(', ') || 'none';
+  const counts = new Map<string, number>();
+  for (const { status, outcomes } of replies) {
+    const key = outcomes ? `${status} (${outcomes.slice(0, 120)})` : String(status);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, n]) => `${key} ×${n}`).join(', ') || 'none';
 }

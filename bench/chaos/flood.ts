@@ -1,5 +1,5 @@
 import { sleep } from '../stats';
-import { postEvent, type ChaosEvent, type Reply } from './client';
+import { postEvent, statusCounts, type ChaosEvent, type Reply } from './client';
 import { CHAOS_FLOWS } from './flows';
 import { expectedRuns, waitForRuns } from './runs';
 import { chaosEvent, seconds, settle, type Note, type ScenarioFigures } from './scenario';
@@ -68,7 +68,8 @@ export async function flood(
   );
   const startedUnanswered = [...found.values()].filter((s) => s !== 'NOT_FOUND').length;
   const failures = [];
-  if (others.length > 0) failures.push(`${others.length} events answered neither 202 nor 429/503`);
+  if (others.length > 0)
+    failures.push(`${others.length} events neither accepted nor refused with 429/503`);
   if (unanswered.length > 0) failures.push(`${unanswered.length} events never answered`);
   return {
     scenario: 'flood',
@@ -80,9 +81,8 @@ export async function flood(
       `capacity ${capacity.toFixed(0)} starts/s (closed loop, ${PROBE_IN_FLIGHT} in flight, ` +
         `${sizes.probeS} s); burst of ${inBurst.length} events at ${rate}/s`,
       `burst: accepted ${inBurst.filter((r) => r.accepted).length}, refused with 429/503 ` +
-        `${refused}, other statuses ${others.length}` +
-        (others.length ? ` (${[...new Set(others.map((r) => r.status))].join(', ')})` : '') +
-        `, no answer within 60 s ${unanswered.length} (runs started anyway: ${startedUnanswered})`,
+        `${refused}, no answer within 60 s ${unanswered.length} (runs started anyway: ` +
+        `${startedUnanswered}), other ${others.length}: ${statusCounts(others)}`,
       `done waiting for the accepted runs ${drainedS} s after the burst ended`,
     ],
     failures,

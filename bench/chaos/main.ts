@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       });
     }
   } finally {
-    await sys.stop();
+    await sys.stop(true);
   }
 
   const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
@@ -101,7 +101,8 @@ async function main(): Promise<void> {
     `\nSocktech under chaos, ${cpus().length} cores, ${quick ? 'quick' : 'full'} run in ` +
       `${durationS} s, seed ${seed}, load average ${loadAtStart.toFixed(1)} before, ` +
       `${loadavg()[0].toFixed(1)} after\n\n${chaosReport(results)}\n\n` +
-      `all figures: ${path.relative(process.cwd(), file)}\n`,
+      `all figures: ${path.relative(process.cwd(), file)}; logs of Socktech and Temporal: ` +
+      `${sys.dir}\n`,
   );
 }
 

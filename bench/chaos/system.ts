@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -20,7 +20,8 @@ export interface ChaosSystem {
   socktech: ChaosSocktech;
   /** This process's own client, to read the runs back. */
   client: Client;
-  stop(): Promise<void>;
+  /** Stops everything and deletes the run's folder, but for the logs when asked. */
+  stop(keepLogs?: boolean): Promise<void>;
 }
 
 export async function startChaosSystem(): Promise<ChaosSystem> {
@@ -52,11 +53,14 @@ export async function startChaosSystem(): Promise<ChaosSystem> {
     dir,
   );
   let connection: Connection | undefined;
-  const stop = async () => {
+  const stop = async (keepLogs = false) => {
     await socktech.stop();
     await connection?.close();
     await Promise.all([temporal.stop(), sink.close()]);
-    rmSync(dir, { recursive: true, force: true });
+    for (const entry of readdirSync(dir)) {
+      if (!keepLogs || !entry.endsWith('.log')) rmSync(path.join(dir, entry), { recursive: true });
+    }
+    if (!keepLogs) rmSync(dir, { recursive: true });
   };
 
   try {
@@ -74,7 +78,7 @@ export async function startChaosSystem(): Promise<ChaosSystem> {
       stop,
     };
   } catch (err) {
-    await stop();
-    throw err;
+    await stop(true);
+    throw new Error(`${(err as Error).message}; logs in ${dir}`, { cause: err });
   }
 }

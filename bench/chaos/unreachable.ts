@@ -69,7 +69,7 @@ export async function unreachable(
   );
   const runsOf = (e: ChaosEvent) =>
     leftBehind.filter((r) => r.event === e && found.get(r.workflowId) !== 'NOT_FOUND').length;
-  const halfStarted = refusedProbes.filter((e) => runsOf(e) === 1).length;
+  const halfStarted = refusedProbes.filter((e) => runsOf(e) === 1);
   const startedAnyway = refusedProbes.filter((e) => runsOf(e) === 2).length;
 
   // By when the request was sent: the API may hold a request until Temporal is back.
@@ -88,7 +88,10 @@ export async function unreachable(
       `${badly.length} POSTs while down got ${statusCounts(badly)}, not 503 + Retry-After`,
     );
   }
-  if (halfStarted > 0) failures.push(`${halfStarted} refused events half-started`);
+  if (halfStarted.length > 0) {
+    const said = statusCounts(halfStarted.map((e) => probeReplies.get(e)!));
+    failures.push(`refused events half-started: ${halfStarted.length}; their replies: ${said}`);
+  }
   return {
     scenario: 'unreachable',
     label: `Temporal unreachable ${sizes.downS} s`,
@@ -101,7 +104,7 @@ export async function unreachable(
         `accepted ${held.length} (longest ${longestHoldS} s), other ${badly.length}`,
       `first event accepted ${recoveredS} s after Temporal was started again`,
       `probes (sent once) refused: ${refusedProbes.length}; of those, half-started ` +
-        `${halfStarted}, started in full anyway ${startedAnyway}`,
+        `${halfStarted.length}, started in full anyway ${startedAnyway}`,
     ],
     failures,
   };
