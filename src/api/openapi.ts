@@ -425,6 +425,7 @@ export const operations: Operation[] = [
     ['/auth.js', 'text/javascript'],
     ['/graph.js', 'text/javascript'],
     ['/editor.js', 'text/javascript'],
+    ['/user.js', 'text/javascript'],
   ].map(([route, type]): Operation => ({
     method: 'get',
     path: route,

@@ -12,6 +12,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/auth.js': { file: 'auth.js', type: 'text/javascript; charset=utf-8' },
   '/graph.js': { file: 'graph.js', type: 'text/javascript; charset=utf-8' },
   '/editor.js': { file: 'editor.js', type: 'text/javascript; charset=utf-8' },
+  '/user.js': { file: 'user.js', type: 'text/javascript; charset=utf-8' },
 };
 
 // The page renders event data as text; this policy also refuses any script but its own.

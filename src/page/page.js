@@ -172,6 +172,8 @@ async function refreshDetail() {
 function renderDetail({ run, event, nodes, edges, failure, exit, progressError, temporalUi }) {
   $('detail').hidden = false;
   $('detail-title').textContent = `${run.flowName ?? run.flowId} · ${run.email ?? ''}`;
+  $('user-link').hidden = !run.email;
+  $('user-link').href = `#user=${encodeURIComponent(run.email ?? '')}`;
   const link = $('temporal-ui');
   link.hidden = !temporalUi;
   if (temporalUi) link.href = temporalUi;

@@ -188,6 +188,11 @@ describe('/openapi.json', () => {
       await call(400, 'GET', '/v1/users/:email', '/v1/users/nope');
       await call(200, 'DELETE', '/v1/users/:email', '/v1/users/gone@example.com');
       await call(400, 'DELETE', '/v1/users/:email', '/v1/users/nope');
+      const byId = '/v1/users/by-id/:userId';
+      const identify = { type: 'identify', userId: 'documented-user', traits: event };
+      await call(200, 'POST', '/v1/batch', '/v1/batch', { batch: [identify] });
+      await call(200, 'GET', byId, '/v1/users/by-id/documented-user');
+      await call(404, 'GET', byId, '/v1/users/by-id/nobody');
       const subscription = '/v1/users/:email/subscription';
       const ada = '/v1/users/ada@example.com/subscription';
       await call(200, 'GET', subscription, ada);

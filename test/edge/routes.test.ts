@@ -13,6 +13,7 @@ const open = new Set([
   'GET /auth.js',
   'GET /graph.js',
   'GET /editor.js',
+  'GET /user.js',
   'GET /healthz',
   'GET /unsubscribe/walk',
   'POST /unsubscribe/walk',
