@@ -351,9 +351,11 @@ async function trigger(e) {
       started: `Started a run for ${email}.`,
       duplicate: `No new run: ${email} already has one and the flow's reentry refuses another.`,
       filtered: "No run: the sample's properties do not pass the trigger's where filter.",
+      invalid: `No run: ${match.reason}.`,
+      error: `No run: ${match.reason}`,
     };
     result.textContent = said[match.outcome] + also;
-    if (match.outcome === 'filtered') return;
+    if (match.outcome !== 'started' && match.outcome !== 'duplicate') return;
     select({ workflowId: match.workflowId, runId: match.runId });
     if (match.outcome === 'started') showTab('running');
   } catch (err) {

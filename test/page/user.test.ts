@@ -114,6 +114,20 @@ describe("a user's view on the page, in Chromium", () => {
     await page.locator('#user').waitFor({ state: 'hidden' });
   });
 
+  it("says why the trigger started no run for a user without the traits the flow's emails print", async () => {
+    const email = `traitless-${randomUUID()}@example.com`;
+    await page.goto(socktech.url);
+    await page.selectOption('#flow', 'page-user');
+    await page.fill('#email', email);
+    await page.click('#trigger button[type=submit]');
+
+    await page
+      .locator('#trigger-result', {
+        hasText: "No run: the user's profile lacks user.traits.name.",
+      })
+      .waitFor();
+  });
+
   it('opens from a link to #user=<email>, for an address nothing is known of', async () => {
     const email = `nobody-${randomUUID()}@example.com`;
     await page.goto(`${socktech.url}/#user=${encodeURIComponent(email)}`);
