@@ -104,6 +104,7 @@ describe('/v1/runs', () => {
     assert.deepEqual((await get(`/v1/runs/counts?flowId=${LIST}`)).body, {
       running: 0,
       completed: 5,
+      exited: 0,
       failed: 0,
     });
 
