@@ -8,6 +8,7 @@ import { benchFlows } from './flows';
 import { progressBar } from './progress';
 import { resultsJson, writeResults } from './results';
 import { scaleBench } from './scale';
+import { sendRateBench } from './sendRate';
 import { measure } from './run';
 import { startServer } from './server';
 import type { SinkUrls } from './sinks';
@@ -18,6 +19,7 @@ import { report } from './table';
 /**
  * `npm run bench [-- --quick]`: Socktech and raw Temporal side by side on one dev server.
  * `--scale`: the same flow on a Temporal cluster, with more and more processes (bench/scale.ts).
+ * `--rate`: 1,000 emails queued under SMTP_RATE=20/s, timed per second (bench/sendRate.ts).
  */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
   });
   if (process.argv.includes('--scale')) return scaleBench(quick);
+  if (process.argv.includes('--rate')) return sendRateBench(quick);
 
   process.stderr.write('starting a dev server and the sinks, bundling the workflows…\n');
   const [server, sinks, bundles, flows] = await Promise.all([

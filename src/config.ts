@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseDuration } from './flows/duration';
+import { frequencyCapSchema, type FrequencyCap } from './flows/frequencyCap';
+import type { Rate } from './store/rateLimit';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -21,6 +24,29 @@ const hostNames = z
       }),
     ),
   );
+
+/** `14/s`, `600/m`, `1/2s`: sends per duration, whose number is 1 when left out. */
+const rate = z
+  .string()
+  .regex(/^[1-9]\d*\/([1-9]\d*)?(ms|s|m|h|d|w)$/, {
+    error: (issue) =>
+      `"${String(issue.input)}" is not a rate: give sends per duration, such as 14/s or 600/m`,
+  })
+  .transform((text): Rate => {
+    const [max, per] = text.split('/');
+    return { max: Number(max), perMs: parseDuration(/^\d/.test(per) ? per : `1${per}`) };
+  });
+const frequencyCap = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON, such as {"max":3,"per":"7d"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(frequencyCapSchema);
 
 /** Every setting Socktech reads from the environment, validated once. */
 const envSchema = z.object({
@@ -48,6 +74,9 @@ const envSchema = z.object({
   MAIL_SINK_WEB_PORT: port.default(1080),
   WEBHOOK_BASE_URL: z.string().url().optional(),
   WEBHOOK_RECEIVER_PORT: port.default(3100),
+  FREQUENCY_CAP: frequencyCap.optional(),
+  SMTP_RATE: rate.optional(),
+  WEBHOOK_RATE: rate.optional(),
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
     .optional(),
@@ -84,6 +113,11 @@ export interface Config {
   flowsDir: string;
   mail: { smtpUrl?: string; from: string; sinkSmtpPort: number; sinkWebPort: number };
   webhook: { baseUrl?: string; receiverPort: number };
+  /**
+   * FREQUENCY_CAP: for marketing emails whose flow sets none. SMTP_RATE, WEBHOOK_RATE (per
+   * host): across every worker that shares the store.
+   */
+  limits: { frequencyCap?: FrequencyCap; smtpRate?: Rate; webhookRate?: Rate };
   /** Socktech's own data: PostgreSQL at `url`, else the embedded store in `dataDir`. */
   store: { url?: string; dataDir: string };
   /** Where `npm start` keeps its data: the embedded store, a generated secret. */
@@ -138,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sinkWebPort: e.MAIL_SINK_WEB_PORT,
     },
     webhook: { baseUrl: e.WEBHOOK_BASE_URL, receiverPort: e.WEBHOOK_RECEIVER_PORT },
+    limits: { frequencyCap: e.FREQUENCY_CAP, smtpRate: e.SMTP_RATE, webhookRate: e.WEBHOOK_RATE },
     store: { url: e.DATABASE_URL, dataDir: path.join(e.SOCKTECH_DATA_DIR, 'store') },
     dataDir: e.SOCKTECH_DATA_DIR,
     secret: e.SOCKTECH_SECRET,

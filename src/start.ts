@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       webhookBaseUrl,
       publicUrl: config.publicUrl,
       secret,
+      ...config.limits,
     },
   });
   const workerDone = worker.run();

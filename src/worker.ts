@@ -61,6 +61,7 @@ async function main(): Promise<void> {
       webhookBaseUrl: config.webhook.baseUrl ?? `http://127.0.0.1:${config.webhook.receiverPort}`,
       publicUrl: config.publicUrl,
       secret,
+      ...config.limits,
     },
   });
   log.info(

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Sql } from '../store/db';
+import { releaseSend } from '../store/caps';
+import type { Sql, Store } from '../store/db';
 import { findDelivery, recordDelivery, type Delivery, type DeliveryKey } from '../store/ledger';
 import type { TemplateContext } from '../templates';
 
@@ -38,11 +39,22 @@ export async function deliveredBefore(
 
 const RECORD_ATTEMPTS = 3;
 
-/** Records a send the provider accepted. */
-export async function recordDelivered(ledger: Sql, delivery: Delivery): Promise<void> {
+/**
+ * Records a send the provider accepted. A send `reserved` under a frequency cap turns its
+ * reservation into the delivery in one transaction, so it never counts twice or not at all.
+ */
+export async function recordDelivered(
+  ledger: Store,
+  delivery: Delivery,
+  reserved = false,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await recordDelivery(ledger, delivery);
+      if (!reserved) return await recordDelivery(ledger, delivery);
+      return await ledger.transaction(async (tx) => {
+        await recordDelivery(tx, delivery);
+        await releaseSend(tx, delivery);
+      });
     } catch (err) {
       // Failing the attempt now means the next one sends again, so the write gets tries of its
       // own first.

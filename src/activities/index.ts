@@ -1,4 +1,6 @@
-import type { Sql } from '../store/db';
+import type { FrequencyCap } from '../flows/frequencyCap';
+import type { Store } from '../store/db';
+import type { Rate } from '../store/rateLimit';
 import { closeMailers } from './mailer';
 import { sendEmail, type SendEmailInput } from './sendEmail';
 import { callWebhook, type WebhookInput } from './webhook';
@@ -16,13 +18,19 @@ export interface ActivityDeps {
   publicUrl: string;
   /** Signs the unsubscribe links (SOCKTECH_SECRET). */
   secret: string;
+  /** FREQUENCY_CAP: for marketing emails whose flow sets none. */
+  frequencyCap?: FrequencyCap;
+  /** SMTP_RATE: every email, across the workers that share the store. */
+  smtpRate?: Rate;
+  /** WEBHOOK_RATE: the calls to each host, across the workers that share the store. */
+  webhookRate?: Rate;
 }
 
 /**
  * Every property becomes an activity when passed to a worker, hence no close() in here.
  * `ledger` is the store, which records every send (see store/ledger.ts).
  */
-export function createActivities(deps: ActivityDeps, ledger: Sql) {
+export function createActivities(deps: ActivityDeps, ledger: Store) {
   return {
     sendEmail: (input: SendEmailInput) => sendEmail(deps, ledger, input),
     callWebhook: (input: WebhookInput) => callWebhook(deps, ledger, input),

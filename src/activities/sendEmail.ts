@@ -2,15 +2,19 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NodemailerError } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
+import type { FrequencyCap } from '../flows/frequencyCap';
 import type { Category } from '../flows/schema';
 import { userHash } from '../ingest/identity';
 import { emailsSuppressed } from '../metrics';
-import type { Sql } from '../store/db';
+import type { Store } from '../store/db';
 import type { DeliveryKey } from '../store/ledger';
+import type { Rate } from '../store/rateLimit';
 import type { TemplateContext } from '../templates';
 import { unsubscribeUrl } from '../unsubscribeLink';
+import { cappedUntil, freePlace } from './cap';
 import { deliveredBefore, deliveryKey, recordDelivered } from './delivered';
 import { mailer } from './mailer';
+import { rateTurn, type RateWait } from './rate';
 import { renderField } from './render';
 import { suppressedRecipients } from './suppression';
 import { unsubscribeFooter, unsubscribeHeaders } from './unsubscribe';
@@ -20,6 +24,10 @@ export interface SendEmailInput {
   nodeId: string;
   /** Marketing when absent, as in runs started before categories existed. */
   category?: Category;
+  /** The flow's or the email's; FREQUENCY_CAP's when absent. */
+  frequencyCap?: FrequencyCap;
+  /** The place in line an earlier answer `rateLimited` kept for this send. */
+  rateSlot?: number;
   /** Template for the recipient; the user's own address when absent. */
   to?: string;
   /** Template, rendered without escaping. */
@@ -40,6 +48,10 @@ export interface SendEmailResult {
   alreadyDelivered?: true;
   /** Marketing email to an address that unsubscribed, bounced or complained: not sent. */
   suppressed?: true;
+  /** The user's frequency cap is reached: not sent; the cap allows the next email then. */
+  cappedUntil?: number;
+  /** Over SMTP_RATE: not sent yet. */
+  rateLimited?: RateWait;
 }
 
 export interface MailDeps {
@@ -49,11 +61,13 @@ export interface MailDeps {
   publicUrl: string;
   /** Signs the unsubscribe links. */
   secret: string;
+  frequencyCap?: FrequencyCap;
+  smtpRate?: Rate;
 }
 
 export async function sendEmail(
   deps: MailDeps,
-  ledger: Sql,
+  ledger: Store,
   input: SendEmailInput,
 ): Promise<SendEmailResult> {
   const startedAt = Date.now();
@@ -73,7 +87,8 @@ export async function sendEmail(
       ? context.user.email
       : await renderField('to', input.to, context, 'none');
   const recipients = recipientsOf(to).map(userHash);
-  if ((input.category ?? 'marketing') === 'marketing') {
+  const category = input.category ?? 'marketing';
+  if (category === 'marketing') {
     if ((await suppressedRecipients(ledger, recipients)).length > 0) {
       emailsSuppressed.inc({ flow: context.flow.id });
       return { suppressed: true, startedAt, finishedAt: Date.now() };
@@ -81,6 +96,15 @@ export async function sendEmail(
   }
   const subject = await renderField('subject', input.subject, context, 'none');
   const html = await renderField('body', input.body, context, 'html');
+  // Last before sending: only a refused send can follow a reservation.
+  const cap = category === 'marketing' ? (input.frequencyCap ?? deps.frequencyCap) : undefined;
+  if (cap) {
+    const send = { ...key, userHash: userHash(context.user.email), flowId: context.flow.id };
+    const until = await cappedUntil(ledger, send, cap);
+    if (until !== undefined) return { cappedUntil: until, startedAt, finishedAt: Date.now() };
+  }
+  const turn = await rateTurn(ledger, 'smtp', deps.smtpRate, input.rateSlot);
+  if (turn.wait) return { rateLimited: turn.wait, startedAt, finishedAt: Date.now() };
   const messageId = messageIdFor(key);
   // One message, one link: for its first recipient.
   const unsubscribe = unsubscribeUrl(deps.publicUrl, deps.secret, recipients[0]);
@@ -98,20 +122,30 @@ export async function sendEmail(
     });
     reply = info.response ?? '';
   } catch (err) {
-    throw smtpFailure(err as NodemailerError, deps.smtpUrl);
+    const failure = smtpFailure(err as NodemailerError, deps.smtpUrl);
+    if (cap && failure.nonRetryable) await freePlace(ledger, key);
+    throw failure;
+  } finally {
+    await turn.done();
   }
   const finishedAt = Date.now();
-  await recordDelivered(ledger, {
-    ...key,
-    channel: 'email',
-    userHash: userHash(context.user.email),
-    address: to,
-    addressHash: userHash(to),
-    reply,
-    messageId,
-    startedAt: new Date(startedAt),
-    deliveredAt: new Date(finishedAt),
-  });
+  const reserved = cap !== undefined;
+  await recordDelivered(
+    ledger,
+    {
+      ...key,
+      channel: 'email',
+      category,
+      userHash: userHash(context.user.email),
+      address: to,
+      addressHash: userHash(to),
+      reply,
+      messageId,
+      startedAt: new Date(startedAt),
+      deliveredAt: new Date(finishedAt),
+    },
+    reserved,
+  );
   return { messageId, startedAt, finishedAt };
 }
 

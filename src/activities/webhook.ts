@@ -1,10 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { headerSafe, userHash } from '../ingest/identity';
-import type { Sql } from '../store/db';
+import type { Store } from '../store/db';
 import type { DeliveryKey } from '../store/ledger';
+import type { Rate } from '../store/rateLimit';
 import type { HttpMethod } from '../flows/schema';
 import type { TemplateContext } from '../templates';
 import { deliveredBefore, deliveryKey, recordDelivered } from './delivered';
+import { rateTurn, type RateWait } from './rate';
 import { renderField } from './render';
 
 export type { HttpMethod };
@@ -20,26 +22,32 @@ export interface WebhookInput {
   /** Template, rendered without escaping; a summary of the run as JSON when absent. */
   body?: string;
   context: TemplateContext;
+  /** The place in line an earlier answer `rateLimited` kept for this call. */
+  rateSlot?: number;
 }
 
 export interface WebhookResult {
-  status: number;
+  /** Absent when rate limited. */
+  status?: number;
   /** When the activity began, the start of the reaction time the benchmarks measure. */
   startedAt: number;
   /** Date.now() when it ended: the node's time in the run's timeline, live and replayed alike. */
   finishedAt: number;
   /** An earlier execution of this node made the call: none was made this time. */
   alreadyDelivered?: true;
+  /** Over WEBHOOK_RATE for the URL's host: not called yet. */
+  rateLimited?: RateWait;
 }
 
 export interface WebhookDeps {
   webhookBaseUrl: string;
   webhookTimeoutMs?: number;
+  webhookRate?: Rate;
 }
 
 export async function callWebhook(
   deps: WebhookDeps,
-  ledger: Sql,
+  ledger: Store,
   input: WebhookInput,
 ): Promise<WebhookResult> {
   const startedAt = Date.now();
@@ -59,6 +67,8 @@ export async function callWebhook(
   const target = `${method} ${url}`;
   const body = await requestBody(input);
   const headers = await requestHeaders(input, key, body !== undefined);
+  const turn = await rateTurn(ledger, `webhook:${url.host}`, deps.webhookRate, input.rateSlot);
+  if (turn.wait) return { rateLimited: turn.wait, startedAt, finishedAt: Date.now() };
 
   let response: Response;
   try {
@@ -70,6 +80,8 @@ export async function callWebhook(
     });
   } catch (err) {
     throw networkFailure(err as Error, target, timeoutMs);
+  } finally {
+    await turn.done();
   }
   // Only the status matters; dropping the body frees the connection for the next call.
   await response.body?.cancel();

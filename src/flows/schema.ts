@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseTemplate, TEMPLATE_ROOTS, templateRoots } from '../templates';
 import { parseDuration } from './duration';
 import { NODE_ID, parseEdge, ROOT } from './edges';
+import { frequencyCapSchema, ON_CAP, type FrequencyCap, type OnCap } from './frequencyCap';
 import { isTimeZone, minutesOf, parseDays, type SendWindow } from './sendWindow';
 import type { Where, WhereOperators } from './where';
 
@@ -43,6 +44,10 @@ export interface SendEmailAction extends ActionBase {
   body: string;
   /** Outside it, the email waits until the window next opens in the user's time zone. */
   window?: SendWindow;
+  /** The flow's cap when absent, else FREQUENCY_CAP's; marketing email only. */
+  frequencyCap?: FrequencyCap;
+  /** `skip` when absent. */
+  onCap?: OnCap;
 }
 
 /** Exactly one of the two is set: a duration, or an ISO date-time with a time zone. */
@@ -119,6 +124,8 @@ export interface Flow {
   /** Send windows use it for users without a valid `timezone` trait; UTC when absent. */
   timezone?: string;
   exitOn?: ExitRule[];
+  /** For its marketing emails that set none; FREQUENCY_CAP's when absent. */
+  frequencyCap?: FrequencyCap;
   sample?: Sample;
   /** In topological order: every action comes after all its parents. */
   actions: Action[];
@@ -129,7 +136,7 @@ export interface Flow {
  * split's are the labels of its own paths, so none are listed for the type (see split.ts).
  */
 export const OUTCOMES: Record<ActionType, readonly string[] | undefined> = {
-  sendEmail: ['suppressed'],
+  sendEmail: ['suppressed', 'capped'],
   delay: [],
   webhook: [],
   waitForEvent: ['received', 'timedOut'],
@@ -266,6 +273,8 @@ const sendEmailSchema = z.strictObject({
   subject: template,
   body: template,
   window: windowSchema.optional(),
+  frequencyCap: frequencyCapSchema.optional(),
+  onCap: z.enum(ON_CAP).optional(),
 }) satisfies z.ZodType<SendEmailAction>;
 
 const delaySchema = z
@@ -353,6 +362,7 @@ export const flowFileSchema = z.strictObject({
       z.strictObject({ event: text, where: whereSchema.default({}), match: dotPath.optional() }),
     )
     .optional(),
+  frequencyCap: frequencyCapSchema.optional(),
   sample: z
     .strictObject({
       event: text.optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROOT } from './edges';
 import { buildGraph, type GraphNode } from './graph';
+import { capProblems } from './frequencyCap';
 import { describeIssues } from './issues';
 import { jsonBodyProblems } from './jsonBody';
 import type { FlowProblem } from './problems';
@@ -85,6 +86,7 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
   if (head.success) {
     report(waitProblems(actions, graph.dag, head.data.reentry));
     report(exitProblems(head.data));
+    report(capProblems(actions, head.data.category));
   }
 
   const version = stringOr(raw.version, deriveVersion(input));
@@ -98,7 +100,7 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
   }
 
   if (!head.success || problems.length > 0) return { ok: false, problems };
-  const { id, name, description, reentry, category, timezone, exitOn } = head.data;
+  const { id, name, description, reentry, category, timezone, exitOn, frequencyCap } = head.data;
   const byId = new Map(actions.map((action) => [action.id, action]));
   const ordered = graph.dag
     .topologicalSort()
@@ -114,6 +116,7 @@ export async function validateFlow(input: unknown, file?: string): Promise<FlowR
     trigger: head.data.trigger,
     ...(timezone === undefined ? {} : { timezone }),
     ...(exitOn === undefined ? {} : { exitOn }),
+    ...(frequencyCap === undefined ? {} : { frequencyCap }),
     ...(sample === undefined ? {} : { sample }),
     actions: ordered,
   };

@@ -59,6 +59,24 @@ export const emailsSuppressed = new Counter({
   registers: [registry],
 });
 
+export const emailsCapped = new Counter({
+  name: 'socktech_emails_capped_total',
+  help:
+    "Marketing emails held back by the user's frequency cap, by flow (an email that waits for " +
+    'the cap counts at each check that finds it reached), counted by the worker in this process',
+  labelNames: ['flow'] as const,
+  registers: [registry],
+});
+
+export const rateWaits = new Counter({
+  name: 'socktech_rate_waits_total',
+  help:
+    'Sends told to wait by a provider rate limit (smtp, webhook: SMTP_RATE, WEBHOOK_RATE), ' +
+    'counted by the worker in this process',
+  labelNames: ['limit'] as const,
+  registers: [registry],
+});
+
 export const splitPaths = new Counter({
   name: 'socktech_split_paths_total',
   help: 'Runs that took each path of a split, by flow, node and path, counted by the worker in this process',

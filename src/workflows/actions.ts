@@ -10,6 +10,7 @@ import type { NodeState, RunEvent } from './definitions';
 import { record } from './nodeRecorder';
 import { withRetries } from './retry';
 import { deadlineIn, interruptible, sleepIn, type Run } from './run';
+import { heldBack, resumeLimit, withinLimits } from './sendLimits';
 import type { FlowSinks } from './sinks';
 import { waitForSendWindow } from './windowWait';
 
@@ -32,22 +33,35 @@ export async function runAction(action: Action, node: NodeState, run: Run): Prom
   const ids = { workflowId: workflowInfo().workflowId, nodeId: action.id };
   switch (action.type) {
     case 'sendEmail': {
+      if (node.limit) await resumeLimit(run, node, node.limit.by);
       // Not even an await without a window: the commands of runs recorded before stay in order.
       if (action.window) await waitForSendWindow(action.window, node, run);
-      const { to, subject, body } = action;
+      const { to, subject, body, onCap, window } = action;
       const category = action.category ?? input.flow.category;
-      const context = contextOf(run);
-      const sent = await withRetries(run, node, action.retry, () =>
-        sendEmail({ ...ids, category, to, subject, body, context }),
-      );
+      const frequencyCap = action.frequencyCap ?? input.flow.frequencyCap;
+      const send = (rateSlot?: number) => {
+        const context = contextOf(run);
+        return withRetries(run, node, action.retry, () =>
+          sendEmail({ ...ids, category, frequencyCap, rateSlot, to, subject, body, context }),
+        );
+      };
+      let sent = await send();
+      // Likewise, only a send a limit held back awaits any more.
+      if (heldBack(sent, onCap))
+        sent = await withinLimits(run, node, sent, send, { onCap, window });
+      if (sent.cappedUntil !== undefined) return { outcome: 'capped' };
       return sent.suppressed ? { outcome: 'suppressed' } : {};
     }
     case 'webhook': {
+      if (node.limit) await resumeLimit(run, node, node.limit.by);
       const { url, method, headers, body } = action;
       const context = contextOf(run);
-      await withRetries(run, node, action.retry, () =>
-        callWebhook({ ...ids, url, method, headers, body, context }),
-      );
+      const call = (rateSlot?: number) =>
+        withRetries(run, node, action.retry, () =>
+          callWebhook({ ...ids, url, method, headers, body, context, rateSlot }),
+        );
+      const called = await call();
+      if (heldBack(called)) await withinLimits(run, node, called, call);
       return {};
     }
     case 'delay': {

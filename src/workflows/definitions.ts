@@ -28,6 +28,9 @@ export const NODE_STATES = [
 ] as const;
 export type NodeStateName = (typeof NODE_STATES)[number];
 
+export const SEND_LIMITS = ['rate limit', 'frequency cap'] as const;
+export type SendLimit = (typeof SEND_LIMITS)[number];
+
 export interface NodeState {
   id: string;
   type: string;
@@ -39,6 +42,8 @@ export interface NodeState {
   nextAttemptAt?: string;
   /** An email due outside its send window waits until then. */
   windowOpensAt?: string;
+  /** A send held back by a rate limit or a frequency cap, while it waits. */
+  limit?: { by: SendLimit; until: string };
   /** Which path a branching node took; plain actions have none. */
   outcome?: string;
   /** Properties of the event a waitForEvent node received. */

@@ -1,4 +1,4 @@
-import type { NodeState } from './definitions';
+import type { NodeState, SendLimit } from './definitions';
 
 // Every change to a node's state goes through here, so the timeline's rules read in one file.
 
@@ -52,6 +52,22 @@ export const record = {
   waitingForWindow(node: NodeState, opensAt: number): void {
     node.state = 'waiting';
     node.windowOpensAt = iso(opensAt);
+  },
+
+  /** A rate limit or a frequency cap held the send back: that answer was no attempt. */
+  heldBack(node: NodeState): void {
+    node.attempts--;
+    node.endedAt = undefined;
+  },
+
+  /** Until then, for a rate limit or a frequency cap to let the send go. */
+  limited(node: NodeState, by: SendLimit, until: number): void {
+    node.state = 'waiting';
+    node.limit = { by, until: iso(until) };
+  },
+
+  limitLifted(node: NodeState): void {
+    node.limit = undefined;
   },
 
   complete(node: NodeState, outcome?: string, properties?: Record<string, unknown>): void {

@@ -137,7 +137,7 @@ describe('sendEmail', () => {
     );
   });
 
-  it('records the delivery in the ledger: key, reply, address and its hash, times', async () => {
+  it('records the delivery in the ledger: key, category, reply, address and its hash, times', async () => {
     const result = await sendEmail(email);
 
     const key = { workflowId: email.workflowId, eventId: 'ev-1', nodeId: 'greet' };
@@ -148,6 +148,7 @@ describe('sendEmail', () => {
     assert.deepEqual(rest, {
       ...key,
       channel: 'email',
+      category: 'marketing',
       userHash: userHash('ada@example.com'),
       address: 'ada@example.com',
       addressHash: userHash('ada@example.com'),

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { openStore, type Store, type StoreLocation } from '../../src/store/db';
-import { takeTurn, type Turn } from '../../src/store/rateLimit';
+import { endTurn, takeTurn, type Turn } from '../../src/store/rateLimit';
 import { backends } from './backends';
 
 const rate = { max: 4, perMs: 1000 };
 const T = 1_700_000_000_000;
+
+type Waiting = Extract<Turn, { go: false }>;
 
 for (const backend of backends) {
   describe(`the rate limiter on ${backend.name}`, function () {
@@ -25,7 +27,7 @@ for (const backend of backends) {
     });
 
     it('lets a send go, and lines up the next ones an interval apart', async () => {
-      assert.deepEqual(await takeTurn(store, key, rate, T), { go: true });
+      assert.equal((await takeTurn(store, key, rate, T)).go, true);
       assert.deepEqual(await takeTurn(store, key, rate, T), {
         go: false,
         waitMs: 250,
@@ -40,38 +42,62 @@ for (const backend of backends) {
 
     it('lets a send go at its slot', async () => {
       await takeTurn(store, key, rate, T);
-      const { slot } = (await takeTurn(store, key, rate, T)) as Extract<Turn, { go: false }>;
+      const { slot } = (await takeTurn(store, key, rate, T)) as Waiting;
 
-      assert.deepEqual(await takeTurn(store, key, rate, slot + 30, slot), { go: true });
+      assert.equal((await takeTurn(store, key, rate, slot + 30, slot)).go, true);
     });
 
-    it('holds back sends that woke late, bunched, past max in any window', async () => {
+    it('holds back sends that woke late, bunched, while max are under way or done in the window', async () => {
+      const turns: string[] = [];
       const slots: number[] = [];
       for (let i = 0; i < 6; i++) {
         const turn = await takeTurn(store, key, rate, T);
-        if (!turn.go) slots.push(turn.slot);
+        if (turn.go) turns.push(turn.turn);
+        else slots.push(turn.slot);
       }
-      // All five woke at once, a second late: four may go, the last once the first is a window old.
+      // All five woke at once, two seconds late; the first send is still under way.
       const late = T + 2000;
-      const turns = [];
-      for (const slot of slots) turns.push(await takeTurn(store, key, rate, late, slot));
+      for (const slot of slots.slice(0, 3)) {
+        const turn = await takeTurn(store, key, rate, late, slot);
+        assert.ok(turn.go);
+        turns.push(turn.turn);
+      }
+      // Four under way: the next may go a window after one ends, at the earliest.
+      assert.deepEqual(await takeTurn(store, key, rate, late, slots[3]), {
+        go: false,
+        waitMs: 1000,
+        slot: slots[3],
+      });
+      for (const turn of turns) await endTurn(store, key, turn, late + 10);
 
-      assert.deepEqual(turns.slice(0, 4), Array(4).fill({ go: true }));
-      assert.deepEqual(turns[4], { go: false, waitMs: 1000, slot: slots[4] });
-      assert.deepEqual(await takeTurn(store, key, rate, late + 1000, slots[4]), { go: true });
+      assert.deepEqual(await takeTurn(store, key, rate, late + 500, slots[3]), {
+        go: false,
+        waitMs: 510,
+        slot: slots[3],
+      });
+      assert.equal((await takeTurn(store, key, rate, late + 1010, slots[3])).go, true);
+    });
+
+    it('counts a send never said to be done for a minute: its worker died', async () => {
+      const one = { max: 1, perMs: 1000 };
+      await takeTurn(store, key, one, T);
+      const { slot } = (await takeTurn(store, key, one, T)) as Waiting;
+
+      assert.equal((await takeTurn(store, key, one, T + 30_000, slot)).go, false);
+      assert.equal((await takeTurn(store, key, one, T + 61_001, slot)).go, true);
     });
 
     it('starts afresh after a quiet spell', async () => {
       await takeTurn(store, key, rate, T);
       await takeTurn(store, key, rate, T);
 
-      assert.deepEqual(await takeTurn(store, key, rate, T + 60_000), { go: true });
+      assert.equal((await takeTurn(store, key, rate, T + 120_000)).go, true);
     });
 
     it('keeps limits apart by key', async () => {
       await takeTurn(store, key, rate, T);
 
-      assert.deepEqual(await takeTurn(store, `${key}:other`, rate, T), { go: true });
+      assert.equal((await takeTurn(store, `${key}:other`, rate, T)).go, true);
     });
 
     it('gives every send of several workers its own slot', async () => {

@@ -6,6 +6,6 @@ export const rateLimits = `
 create table rate_limits (
   key text primary key,
   next_slot double precision not null,
-  grants double precision[] not null
+  sends jsonb not null
 );
 `;

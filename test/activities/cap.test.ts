@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
+import { createActivities, type ActivityDeps, type SendEmailInput } from '../../src/activities';
+import type { FrequencyCap } from '../../src/flows/frequencyCap';
+import { userHash } from '../../src/ingest/identity';
+import { emailsCapped } from '../../src/metrics';
+import { findDelivery, recordDelivery } from '../../src/store/ledger';
+import type { TemplateContext } from '../../src/templates';
+import { harness } from '../harness/hooks';
+import { failureOf } from './failureOf';
+
+const HOUR = 3_600_000;
+const cap: FrequencyCap = { max: 1, perMs: HOUR };
+
+describe('sendEmail under a frequency cap', () => {
+  // A user of each test's own: caps count per user, across runs and flows.
+  let email: string;
+  beforeEach(() => {
+    email = `capped-${randomUUID()}@example.com`;
+  });
+
+  const input = (nodeId: string, extra: Partial<SendEmailInput> = {}): SendEmailInput => {
+    const context: TemplateContext = {
+      user: { email },
+      event: { name: 'signup', id: 'ev-1', properties: {} },
+      properties: {},
+      flow: { id: 'capped', name: 'Capped', version: '1' },
+      nodes: {},
+    };
+    return {
+      workflowId: `capped:${email}`,
+      nodeId,
+      subject: 'Hi',
+      body: '<p>Hi</p>',
+      context,
+      ...extra,
+    };
+  };
+  const activities = (deps: Partial<ActivityDeps> = {}) => {
+    const h = harness();
+    return createActivities(
+      {
+        smtpUrl: h.mail.smtpUrl,
+        mailFrom: 'test@socktech.local',
+        webhookBaseUrl: h.webhooks.url,
+        publicUrl: 'http://socktech.test',
+        secret: h.secret,
+        ...deps,
+      },
+      h.store,
+    );
+  };
+  const received = async () =>
+    (await harness().mail.messages()).filter((m) => m.to.includes(email)).map((m) => m.messageId);
+  const capped = async () =>
+    (await emailsCapped.get()).values.find((v) => v.labels.flow === 'capped')?.value ?? 0;
+
+  it('sends nothing once the cap is reached, and says when the next email may go', async () => {
+    const { sendEmail } = activities();
+    const before = await capped();
+    const first = await sendEmail(input('a', { frequencyCap: cap }));
+    const second = await sendEmail(input('b', { frequencyCap: cap }));
+
+    assert.equal(first.cappedUntil, undefined);
+    const row = await findDelivery(harness().store, { ...input('a'), eventId: 'ev-1' });
+    assert.equal(row?.category, 'marketing');
+    assert.equal(second.cappedUntil, row!.deliveredAt.getTime() + HOUR);
+    assert.equal(second.messageId, undefined);
+    assert.deepEqual(await received(), [first.messageId]);
+    assert.equal(await capped(), before + 1);
+  });
+
+  it('caps with FREQUENCY_CAP when the flow sets none, and never caps transactional email', async () => {
+    const { sendEmail } = activities({ frequencyCap: cap });
+    const news = await sendEmail(input('news'));
+    const more = await sendEmail(input('more'));
+    const receipt = await sendEmail(input('receipt', { category: 'transactional' }));
+
+    assert.ok(more.cappedUntil);
+    assert.equal(receipt.cappedUntil, undefined);
+    assert.deepEqual(await received(), [news.messageId, receipt.messageId]);
+  });
+
+  it('counts the sends of other flows to the user, whatever their recipient', async () => {
+    const at = new Date();
+    await recordDelivery(harness().store, {
+      workflowId: `other-flow:${email}`,
+      eventId: 'ev-9',
+      nodeId: 'promo',
+      channel: 'email',
+      category: 'marketing',
+      userHash: userHash(email),
+      address: 'someone-else@example.com',
+      addressHash: userHash('someone-else@example.com'),
+      reply: '250 OK',
+      startedAt: at,
+      deliveredAt: at,
+    });
+
+    const answer = await activities().sendEmail(input('a', { frequencyCap: cap }));
+    assert.equal(answer.cappedUntil, at.getTime() + HOUR);
+  });
+
+  it('an attempt run again keeps its place and is not counted twice', async () => {
+    const { sendEmail } = activities();
+    const two = { max: 2, perMs: HOUR };
+    const rejecting = await rejectingSmtpServer('451 4.3.0 Try again later');
+    try {
+      const deferred = activities({ smtpUrl: rejecting.url }).sendEmail;
+      assert.equal(
+        (await failureOf(deferred(input('a', { frequencyCap: two })))).nonRetryable,
+        false,
+      );
+      // Its retry, and another email: both within the cap of two.
+      const retried = await sendEmail(input('a', { frequencyCap: two }));
+      const other = await sendEmail(input('b', { frequencyCap: two }));
+      const third = await sendEmail(input('c', { frequencyCap: two }));
+
+      assert.deepEqual(await received(), [retried.messageId, other.messageId]);
+      assert.ok(third.cappedUntil);
+    } finally {
+      await rejecting.close();
+    }
+  });
+
+  it('a send refused for good frees its place', async () => {
+    const rejecting = await rejectingSmtpServer('550 5.1.1 No such user');
+    try {
+      const refused = activities({ smtpUrl: rejecting.url }).sendEmail;
+      assert.equal(
+        (await failureOf(refused(input('a', { frequencyCap: cap })))).nonRetryable,
+        true,
+      );
+
+      const next = await activities().sendEmail(input('b', { frequencyCap: cap }));
+      assert.deepEqual(await received(), [next.messageId]);
+    } finally {
+      await rejecting.close();
+    }
+  });
+});
+
+/** An SMTP server that answers every RCPT TO with `reply`. */
+async function rejectingSmtpServer(reply: string) {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.write('220 fake ESMTP\r\n');
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString();
+      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+        const command = buffer.slice(0, 4).toUpperCase();
+        buffer = buffer.slice(end + 2);
+        if (command === 'RCPT') socket.write(`${reply}\r\n`);
+        else if (command === 'QUIT') socket.end('221 Bye\r\n');
+        else socket.write('250 OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
