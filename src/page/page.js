@@ -220,6 +220,11 @@ function timelineRow(node, run) {
       el('span', {}, `${waiting ? 'waiting' : 'waited'} for send window until ${until}`),
     );
   }
+  if (node.limit && !stopped) {
+    details.push(
+      el('span', {}, `waiting for ${node.limit.by} until ${formatTime(node.limit.until)}`),
+    );
+  }
   if (node.nextAttemptAt && !stopped) {
     details.push(el('span', {}, `next attempt ${formatTime(node.nextAttemptAt)}`));
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NODE_ID } from '../flows/edges';
-import { NODE_STATES, type NodeState, type RunEvent } from '../workflows/definitions';
+import { NODE_STATES, SEND_LIMITS, type NodeState, type RunEvent } from '../workflows/definitions';
 
 // Requests and replies of /v1/runs, defined once: the routes parse with them and the OpenAPI
 // document is generated from them.
@@ -86,6 +86,10 @@ export const nodeStateSchema = z.object({
   lastError: z.string().optional(),
   nextAttemptAt: time.optional(),
   windowOpensAt: time.optional().describe('an email due outside its send window waits until then'),
+  limit: z
+    .object({ by: z.enum(SEND_LIMITS), until: time })
+    .optional()
+    .describe('a send held back by a provider rate limit or a frequency cap, while it waits'),
   outcome: z.string().optional(),
   properties: z.record(z.string(), z.unknown()).optional(),
   fromEarlierRun: z.boolean().optional(),
