@@ -23,7 +23,7 @@ export const FULL: ChaosSizes = {
 export const QUICK: ChaosSizes = {
   workerKills: { runs: 40, kills: 2, gapS: [0.5, 3] },
   temporalKills: { runs: 40, kills: 2, gapS: [0.5, 3] },
-  failingTargets: { runs: 20, smtpDownS: 15 },
+  failingTargets: { runs: 20, smtpDownS: 10 },
   unreachable: { perSecond: 5, downS: 6, aroundS: 3 },
-  flood: { probeS: 2, burstS: 2, factor: 10 },
+  flood: { probeS: 2, burstS: 1, factor: 10 },
 };

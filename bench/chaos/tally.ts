@@ -7,6 +7,8 @@ export interface DeliveryTally {
   lost: number;
   /** Deliveries beyond the first with the same Message-ID or Idempotency-Key. */
   duplicates: number;
+  duplicateMails: number;
+  duplicateCalls: number;
 }
 
 /** The run and node of a webhook call, from its Idempotency-Key `<workflowId>/…/<nodeId>`. */
@@ -48,10 +50,14 @@ export function tallyDeliveries(
     ...delivered.map((c) => source(c.key)),
   ]);
   const expected = [...mailKeys, ...callKeys];
+  const duplicateMails = extra(ours.map((m) => m.messageId));
+  const duplicateCalls = extra(delivered.map((c) => c.key));
   return {
     expected: expected.length,
     lost: expected.filter((key) => !received.has(key)).length,
-    duplicates: extra(ours.map((m) => m.messageId)) + extra(delivered.map((c) => c.key)),
+    duplicates: duplicateMails + duplicateCalls,
+    duplicateMails,
+    duplicateCalls,
   };
 }
 
