@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { NODE_ID, parseEdge } from '../flows/edges';
+import { ON_CAP } from '../flows/frequencyCap';
 import { flowLevels } from '../flows/graph';
 import type { FlowIndex } from '../flows/load';
 import { REENTRIES, type Flow } from '../flows/schema';
@@ -11,6 +12,10 @@ import { findFlow, listFlows } from '../store/flows';
 import { HttpError, parseOr400 } from './errors';
 import { flowCheckRoutes, type FlowCheckDeps } from './flowCheck';
 import { flowStoreRoutes, storedFlowSchema, type FlowStoreDeps } from './flowStore';
+
+const capSchema = z
+  .object({ max: z.number().int(), perMs: z.number().int() })
+  .describe('at most max marketing emails to one user, across all flows, in any perMs');
 
 export const flowViewSchema = z.object({
   id: z.string(),
@@ -32,6 +37,9 @@ export const flowViewSchema = z.object({
       }),
     )
     .describe('events that end a run of the user at once'),
+  frequencyCap: capSchema
+    .nullable()
+    .describe("its marketing emails' cap, unless an email has its own; null: FREQUENCY_CAP's"),
   nodes: z.array(
     z.object({
       id: z.string(),
@@ -41,6 +49,8 @@ export const flowViewSchema = z.object({
         .object({ days: z.array(z.string()), from: z.string(), to: z.string() })
         .optional()
         .describe('sendEmail: when it may be sent'),
+      frequencyCap: capSchema.optional().describe("sendEmail: its own cap, not the flow's"),
+      onCap: z.enum(ON_CAP).optional().describe('sendEmail: skip (outcome capped) or delay'),
     }),
   ),
   edges: z
@@ -134,11 +144,14 @@ function flowView(flow: Flow): FlowView {
       : null,
     timezone: flow.timezone ?? null,
     exitOn: flow.exitOn ?? [],
+    frequencyCap: flow.frequencyCap ?? null,
     nodes: flow.actions.map((a) => ({
       id: a.id,
       type: a.type,
       ...(a.type === 'split' && { paths: a.paths }),
       ...(a.type === 'sendEmail' && a.window && { window: a.window }),
+      ...(a.type === 'sendEmail' && a.frequencyCap && { frequencyCap: a.frequencyCap }),
+      ...(a.type === 'sendEmail' && a.onCap && { onCap: a.onCap }),
     })),
     edges: flow.actions.flatMap(({ id, after }) =>
       after.map((text) => ({ ...parseEdge(text), to: id })),

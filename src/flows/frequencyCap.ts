@@ -16,7 +16,7 @@ export type OnCap = (typeof ON_CAP)[number];
 /** `{ "max": 3, "per": "7d" }`, as a flow, an email or FREQUENCY_CAP writes it. */
 export const frequencyCapSchema = z
   .strictObject({
-    max: z.int('must be a whole number').min(1, 'must be 1 or more'),
+    max: z.number().int('must be a whole number').min(1, 'must be 1 or more'),
     per: z.string().transform((text, ctx) => {
       try {
         const ms = parseDuration(text);

@@ -307,13 +307,17 @@ async function loadFlows() {
   describe();
 }
 
-/** One line per journey feature of the flow: exit rules, splits and send windows. */
+/** One line per journey feature of the flow: exit rules, splits, send windows, caps. */
 function featureLines(flow) {
   const lines = (flow.exitOn ?? []).map((rule) => {
     const same = rule.match ? ` for the same ${rule.match}` : '';
     const where = Object.keys(rule.where).length > 0 ? ` where ${JSON.stringify(rule.where)}` : '';
     return ['exit', `Exits on ${rule.event}${same}${where}`];
   });
+  if (flow.frequencyCap) {
+    const cap = capText(flow.frequencyCap);
+    lines.push(['cap', `Marketing emails capped at ${cap} per user, across all flows`]);
+  }
   for (const node of flow.nodes) {
     if (node.paths) {
       const total = Object.values(node.paths).reduce((sum, weight) => sum + weight, 0);
@@ -330,8 +334,25 @@ function featureLines(flow) {
         `${node.id} sends ${days.join(' ')} ${from}–${to}, in the user's time zone (else ${zone})`,
       ]);
     }
+    if (node.frequencyCap || node.onCap) {
+      const own = node.frequencyCap ? ` capped at ${capText(node.frequencyCap)};` : '';
+      const over = node.onCap === 'delay' ? 'waits until the cap allows it' : 'is skipped (capped)';
+      lines.push(['cap', `${node.id}${own} over the cap, ${over}`]);
+    }
   }
   return lines.map(([feature, text]) => el('li', { 'data-feature': feature }, text));
+}
+
+/** `{ max: 3, perMs: 604800000 }` → `3 in 7d`, in the largest unit that divides it. */
+function capText({ max, perMs }) {
+  const units = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
+  const [unit, ms] = units.find(([, ms]) => perMs % ms === 0) ?? ['ms', 1];
+  return `${max} in ${perMs / ms}${unit}`;
 }
 
 async function trigger(e) {

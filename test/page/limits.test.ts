@@ -59,6 +59,18 @@ describe('frequency caps on the page, in Chromium', () => {
     await row.click();
   };
 
+  it("says under the flow's shape what its cap is, and what an email over it does", async () => {
+    await page.selectOption('#flow', 'page-cap-delay');
+    const lines = await page
+      .locator('#flow-features li[data-feature=cap]')
+      .evaluateAll((items) => items.map((li) => li.textContent));
+
+    assert.deepEqual(lines, [
+      'Marketing emails capped at 1 in 1h per user, across all flows',
+      'second over the cap, waits until the cap allows it',
+    ]);
+  });
+
   it('shows an email waiting for the frequency cap, and until when', async () => {
     await openRun('page-cap-delay', 'running');
 
