@@ -239,6 +239,40 @@ const SCENARIOS: Scenario[] = [
       ],
     };
   }),
+  scenario('frequency-cap-skip', () => ({
+    trigger: { event: 'history' },
+    frequencyCap: { max: 1, per: '1h' },
+    // A user of its own: a cap counts every email the user got.
+    sample: { email: `capped-${randomUUID()}@example.com` },
+    actions: [
+      { id: 'first', type: 'sendEmail', subject: 'first', body: 'ok' },
+      { id: 'second', type: 'sendEmail', subject: 'capped', body: 'no', after: ['first'] },
+      {
+        id: 'receipt',
+        type: 'sendEmail',
+        category: 'transactional',
+        subject: 'never capped',
+        body: 'ok',
+        after: ['second:capped'],
+      },
+    ],
+  })),
+  scenario('frequency-cap-delay', () => ({
+    trigger: { event: 'history' },
+    sample: { email: `capped-${randomUUID()}@example.com` },
+    actions: [
+      { id: 'first', type: 'sendEmail', subject: 'first', body: 'ok' },
+      {
+        id: 'second',
+        type: 'sendEmail',
+        subject: 'once the cap allows it',
+        body: 'ok',
+        after: ['first'],
+        frequencyCap: { max: 1, per: '2s' },
+        onCap: 'delay',
+      },
+    ],
+  })),
   scenario(
     'exit-in-back-off',
     (r) => ({
