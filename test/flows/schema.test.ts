@@ -87,6 +87,7 @@ describe('validateFlow', () => {
       id: 'x',
       name: 'X',
       reentry: 'once',
+      category: 'marketing',
       trigger: { event: 'user.signed_up', where: { plan: 'pro' } },
       sample: {
         event: 'user.signed_up',
@@ -159,7 +160,7 @@ describe('validateFlow', () => {
 
   it('keeps a labelled edge only when the label is an outcome of the parent type', async () => {
     assert.deepEqual(OUTCOMES, {
-      sendEmail: ['suppressed'],
+      sendEmail: ['suppressed', 'capped'],
       delay: [],
       webhook: [],
       waitForEvent: ['received', 'timedOut'],
