@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Client } from 'pg';
-
-const SCRIPT = path.resolve(__dirname, '../../temporal-dev.sh');
+import { runTemporalDev } from '../../src/temporal/devServer';
 
 export interface ClusterOptions {
   /** The frontend's gRPC port; the server's other ports are the next few, and +10 to +30. */
@@ -45,35 +41,17 @@ function isFree(port: number): Promise<boolean> {
 }
 
 /** Runs `temporal-dev.sh cluster` and resolves once it says "ready". */
-export function startCluster({ port, db, onLog = () => {} }: ClusterOptions): Promise<Cluster> {
-  const child = spawn(SCRIPT, ['cluster'], {
-    env: { ...process.env, TEMPORAL_CLUSTER_PORT: String(port), TEMPORAL_CLUSTER_DB: db },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    stderr.push(line);
-    onLog(line.replace(/^\[temporal-dev\] /, ''));
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line !== 'ready') return;
-      resolve({ address: `127.0.0.1:${port}`, pid: child.pid!, stop: () => stop(child) });
-    });
-    child.once('exit', (code) =>
-      reject(
-        new Error(`temporal-dev.sh cluster exited with ${code}:\n${stderr.slice(-20).join('\n')}`),
-      ),
-    );
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+export async function startCluster({
+  port,
+  db,
+  onLog = () => {},
+}: ClusterOptions): Promise<Cluster> {
+  const { pid, stop } = await runTemporalDev(
+    'cluster',
+    { TEMPORAL_CLUSTER_PORT: String(port), TEMPORAL_CLUSTER_DB: db },
+    onLog,
+  );
+  return { address: `127.0.0.1:${port}`, pid, stop };
 }
 
 /** Drops a cluster's two databases, for a test or a bench that made them for itself. */

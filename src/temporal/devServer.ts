@@ -8,6 +8,11 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+export interface ScriptRun extends DevServer {
+  /** The script's process: the server runs under it. */
+  pid: number;
+}
+
 /**
  * Runs `temporal-dev.sh start` (the one way Socktech starts a dev server, for `npm start` and
  * the tests alike) and resolves once the script says "ready". `env` sets its TEMPORAL_DEV_*.
@@ -16,7 +21,16 @@ export function startDevServer(
   env: Record<string, string> = {},
   onLog: (line: string) => void = () => {},
 ): Promise<DevServer> {
-  const child = spawn(SCRIPT, ['start'], {
+  return runTemporalDev('start', env, onLog);
+}
+
+/** Runs `temporal-dev.sh <command>` and resolves once it says "ready". */
+export function runTemporalDev(
+  command: string,
+  env: Record<string, string>,
+  onLog: (line: string) => void,
+): Promise<ScriptRun> {
+  const child = spawn(SCRIPT, [command], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -27,10 +41,14 @@ export function startDevServer(
   });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line === 'ready') resolve({ stop: () => stop(child) });
+      if (line === 'ready') resolve({ pid: child.pid!, stop: () => stop(child) });
     });
     child.once('exit', (code) =>
-      reject(new Error(`temporal-dev.sh exited with ${code}:\n${stderr.slice(-20).join('\n')}`)),
+      reject(
+        new Error(
+          `temporal-dev.sh ${command} exited with ${code}:\n${stderr.slice(-20).join('\n')}`,
+        ),
+      ),
     );
   });
 }
