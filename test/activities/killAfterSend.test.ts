@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { buildIndex } from '../../src/flows/load';
-import { createIngest } from '../../src/ingest/ingest';
 import { openStore, type Store } from '../../src/store/db';
 import { findDelivery } from '../../src/store/ledger';
-import { clientFor } from '../../src/temporal/connection';
-import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
+import { ingestFor } from '../harness/ingest';
 import { postgresUrl } from '../harness/postgres';
 import { waitUntil } from '../harness/waitUntil';
 import { spawnWorker } from '../harness/workerProcess';
@@ -26,20 +23,11 @@ describe('a worker killed after an email went out', () => {
     this.timeout(120_000);
     const h = harness();
     const taskQueue = `kill-after-send-${randomUUID()}`;
-    const client = clientFor(h.env.nativeConnection, { namespace: 'default', taskQueue });
-    const flow = await testFlow({
+    const { client, ingest } = await ingestFor(taskQueue, {
       id: 'kill-after-send',
       name: 'Kill after send',
       trigger: { event: 'kill-after-send' },
       actions: [{ id: 'greet', type: 'sendEmail', subject: 'Once', body: '<p>Only once</p>' }],
-    });
-    const ingest = createIngest({
-      client,
-      store: h.store,
-      flows: () => buildIndex([flow]),
-      taskQueue,
-      eagerStart: false,
-      logError: (err) => console.error(err),
     });
     const email = `kill-after-send-${randomUUID()}@example.com`;
     const env = { TEMPORAL_TASK_QUEUE: taskQueue };

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { buildIndex } from '../../src/flows/load';
-import { createIngest } from '../../src/ingest/ingest';
-import { clientFor } from '../../src/temporal/connection';
 import { progressQuery } from '../../src/workflows/definitions';
-import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
+import { ingestFor } from '../harness/ingest';
 import { waitUntil } from '../harness/waitUntil';
 import { spawnWorker } from '../harness/workerProcess';
 
@@ -18,8 +15,7 @@ describe('durability', () => {
     this.timeout(120_000);
     const h = harness();
     const taskQueue = `durability-${randomUUID()}`;
-    const client = clientFor(h.env.nativeConnection, { namespace: 'default', taskQueue });
-    const flow = await testFlow({
+    const { client, ingest } = await ingestFor(taskQueue, {
       id: 'durable',
       name: 'Durable',
       trigger: { event: 'durable' },
@@ -28,14 +24,6 @@ describe('durability', () => {
         { id: 'wait', type: 'delay', duration: '4s', after: ['hello'] },
         { id: 'bye', type: 'sendEmail', subject: 'after the delay', body: 'two', after: ['wait'] },
       ],
-    });
-    const ingest = createIngest({
-      client,
-      store: h.store,
-      flows: () => buildIndex([flow]),
-      taskQueue,
-      eagerStart: false,
-      logError: (err) => console.error(err),
     });
     const email = `durable-${Date.now()}@example.com`;
 
