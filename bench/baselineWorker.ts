@@ -3,6 +3,7 @@ import { closeActivities, createActivities } from '../src/activities';
 import { loadConfig, sharedSecret, sharedStoreUrl } from '../src/config';
 import { openStore } from '../src/store/db';
 import { connect } from '../src/temporal/connection';
+import { sendersFrom } from '../src/worker';
 import { WORKER_OPTIONS } from './settings';
 
 /**
@@ -21,16 +22,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('./baseline/workflows'),
-    activities: createActivities(
-      {
-        smtpUrl: config.mail.smtpUrl ?? `smtp://127.0.0.1:${config.mail.sinkSmtpPort}`,
-        mailFrom: config.mail.from,
-        webhookBaseUrl: config.webhook.baseUrl ?? `http://127.0.0.1:${config.webhook.receiverPort}`,
-        publicUrl: config.publicUrl,
-        secret,
-      },
-      store,
-    ),
+    activities: createActivities(sendersFrom(config, secret), store),
     ...WORKER_OPTIONS,
   });
   const running = worker.run();

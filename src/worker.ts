@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { closeActivities, createActivities, type ActivityDeps } from './activities';
-import { loadConfig, sharedSecret, sharedStoreUrl, type TemporalSettings } from './config';
+import {
+  loadConfig,
+  sharedSecret,
+  sharedStoreUrl,
+  type Config,
+  type TemporalSettings,
+} from './config';
 import { createLogger, temporalLogger } from './log';
 import { countActions } from './metrics/actions';
 import { metricSinks } from './metrics/splits';
@@ -41,6 +47,20 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
   });
 }
 
+/**
+ * Where a worker of its own process sends: SMTP_URL and WEBHOOK_BASE_URL, else the mail sink
+ * and webhook receiver `npm start` runs on their ports.
+ */
+export function sendersFrom(config: Config, secret: string): ActivityDeps {
+  return {
+    smtpUrl: config.mail.smtpUrl ?? `smtp://127.0.0.1:${config.mail.sinkSmtpPort}`,
+    mailFrom: config.mail.from,
+    webhookBaseUrl: config.webhook.baseUrl ?? `http://127.0.0.1:${config.webhook.receiverPort}`,
+    publicUrl: config.publicUrl,
+    secret,
+  };
+}
+
 /** `npm run worker`: only the worker, for deployments that scale it apart from the API. */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -55,14 +75,7 @@ async function main(): Promise<void> {
     connection,
     temporal: config.temporal,
     store,
-    activities: {
-      smtpUrl: config.mail.smtpUrl ?? `smtp://127.0.0.1:${config.mail.sinkSmtpPort}`,
-      mailFrom: config.mail.from,
-      webhookBaseUrl: config.webhook.baseUrl ?? `http://127.0.0.1:${config.webhook.receiverPort}`,
-      publicUrl: config.publicUrl,
-      secret,
-      ...config.limits,
-    },
+    activities: { ...sendersFrom(config, secret), ...config.limits },
   });
   log.info(
     { taskQueue: config.temporal.taskQueue, metrics: metrics.url, store: store.location },
