@@ -31,11 +31,11 @@ const UNDER_WAY_MS = 60_000;
 
 /**
  * A send's turn under the rate `key` names (`smtp`, `webhook:<host>`). A new send takes the
- * next slot in line, one interval (`perMs / max`) after the one before, so a queue of sends is
- * told to wait in turn rather than all asking again at once. At its slot it goes if fewer than
- * `max` sends were under way or done in the last `perMs`: the provider receives each send
- * between its turn and its end, so no window of the provider's clock sees more than `max`,
- * however late sends wake up or however long they take.
+ * next slot in line, an interval after the one before, so a queue of sends is told to wait in
+ * turn rather than all asking again at once. At its slot it goes if fewer than `max` sends were
+ * under way or done in the last `perMs`: the provider receives each send between its turn and
+ * its end, so no window of the provider's clock sees more than `max`, however late sends wake
+ * up or however long they take.
  */
 export async function takeTurn(
   store: Store,
@@ -64,13 +64,13 @@ export async function endTurn(store: Store, key: string, turn: string, now: numb
 }
 
 function nextTurn(bucket: Bucket, rate: Rate, now: number, slot?: number): Turn {
-  if (slot === undefined) {
-    slot = Math.max(now, bucket.nextSlot);
-    bucket.nextSlot = slot + rate.perMs / rate.max;
-    if (slot > now) return { go: false, waitMs: Math.ceil(slot - now), slot };
-  }
   const until = (s: Send) => s.done ?? s.at + UNDER_WAY_MS;
   bucket.sends = bucket.sends.filter((s) => until(s) > now - rate.perMs);
+  if (slot === undefined) {
+    slot = Math.max(now, bucket.nextSlot);
+    bucket.nextSlot = slot + interval(bucket, rate);
+    if (slot > now) return { go: false, waitMs: Math.ceil(slot - now), slot };
+  }
   if (bucket.sends.length < rate.max) {
     const turn = randomUUID();
     bucket.sends.push({ turn, at: now });
@@ -80,6 +80,16 @@ function nextTurn(bucket: Bucket, rate: Rate, now: number, slot?: number): Turn 
   const done = bucket.sends.flatMap((s) => (s.done === undefined ? [] : [s.done]));
   const frees = (done.length > 0 ? Math.min(...done) : now) + rate.perMs;
   return { go: false, waitMs: Math.ceil(frees - now), slot };
+}
+
+/**
+ * A send counts for a window and its own duration: sends lined up `perMs / max` apart would
+ * find the window full at their slots, so the line leaves room for the durations seen lately.
+ */
+function interval({ sends }: Bucket, rate: Rate): number {
+  const spans = sends.flatMap((s) => (s.done === undefined ? [] : [s.done - s.at]));
+  const span = spans.length > 0 ? spans.reduce((sum, ms) => sum + ms, 0) / spans.length : 0;
+  return (rate.perMs + span) / rate.max;
 }
 
 async function lockBucket(tx: Sql, key: string): Promise<Bucket> {

@@ -40,6 +40,23 @@ for (const backend of backends) {
       });
     });
 
+    it('leaves room in the line for the time sends take', async () => {
+      const first = await takeTurn(store, key, rate, T);
+      assert.ok(first.go);
+      await endTurn(store, key, first.turn, T + 40);
+
+      const next = await takeTurn(store, key, rate, T + 40);
+      const after = await takeTurn(store, key, rate, T + 40);
+      // A send counts for a window and its 40 ms: (1000 + 40) / 4 apart.
+      assert.deepEqual(
+        [next, after],
+        [
+          { go: false, waitMs: 210, slot: T + 250 },
+          { go: false, waitMs: 470, slot: T + 510 },
+        ],
+      );
+    });
+
     it('lets a send go at its slot', async () => {
       await takeTurn(store, key, rate, T);
       const { slot } = (await takeTurn(store, key, rate, T)) as Waiting;
