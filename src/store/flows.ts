@@ -169,20 +169,18 @@ export async function createFlow(
 }
 
 /** Saves `definition` as the new head, if the head is still `expected`. */
-export async function saveDraft(
+export function saveDraft(
   store: Store,
   id: string,
   expected: number,
   definition: unknown,
   actor: string,
 ): Promise<StoredFlow> {
-  return store.transaction(async (tx) => {
-    const flow = await lockHead(tx, id, expected);
+  return atHead(store, id, expected, async (tx, flow) => {
     const version = flow.head + 1;
     await addVersion(tx, id, version, definition, actor);
     await tx.query('update flows set head = $2, updated_at = now() where id = $1', [id, version]);
     await audit(tx, id, 'draft', version, actor);
-    return (await findFlow(tx, id))!;
   });
 }
 
@@ -190,32 +188,29 @@ export async function saveDraft(
  * Makes the head the version new events run, once it validates as `flows:check` validates a
  * file; publishing an archived flow brings it back.
  */
-export async function publish(
+export function publish(
   store: Store,
   id: string,
   expected: number,
   actor: string,
 ): Promise<StoredFlow> {
-  return store.transaction(async (tx) => {
-    const flow = await lockHead(tx, id, expected);
-    if (flow.published === flow.head && flow.archived_at === null) return (await findFlow(tx, id))!;
+  return atHead(store, id, expected, async (tx, flow) => {
+    if (flow.published === flow.head && flow.archived_at === null) return;
     const { definition } = (await readDefinition(tx, id, flow.head))!;
     await setPublished(tx, id, flow.head, await validated(id, flow.head, definition));
     await audit(tx, id, 'publish', flow.head, actor);
-    return (await findFlow(tx, id))!;
   });
 }
 
 /** Publishes a copy of an earlier version as a new version, so the history only grows. */
-export async function rollback(
+export function rollback(
   store: Store,
   id: string,
   expected: number,
   to: number,
   actor: string,
 ): Promise<StoredFlow> {
-  return store.transaction(async (tx) => {
-    const flow = await lockHead(tx, id, expected);
+  return atHead(store, id, expected, async (tx, flow) => {
     const earlier = await readDefinition(tx, id, to);
     if (!earlier) {
       throw new FlowStoreError(
@@ -229,24 +224,21 @@ export async function rollback(
     await tx.query('update flows set head = $2 where id = $1', [id, version]);
     await setPublished(tx, id, version, normalised);
     await audit(tx, id, 'rollback', version, actor);
-    return (await findFlow(tx, id))!;
   });
 }
 
 /** New events no longer start the flow; runs in flight go on with the version they started with. */
-export async function archive(
+export function archive(
   store: Store,
   id: string,
   expected: number,
   actor: string,
 ): Promise<StoredFlow> {
-  return store.transaction(async (tx) => {
-    const flow = await lockHead(tx, id, expected);
-    if (flow.archived_at !== null) return (await findFlow(tx, id))!;
+  return atHead(store, id, expected, async (tx, flow) => {
+    if (flow.archived_at !== null) return;
     await tx.query('update flows set archived_at = now(), updated_at = now() where id = $1', [id]);
     await bumpCatalog(tx);
     await audit(tx, id, 'archive', flow.head, actor);
-    return (await findFlow(tx, id))!;
   });
 }
 
@@ -307,6 +299,19 @@ async function lockHead(tx: Sql, id: string, expected: number): Promise<LockedRo
     );
   }
   return flow;
+}
+
+/** Makes `change` to the flow while its head is the `expected` one, and answers the flow after. */
+function atHead(
+  store: Store,
+  id: string,
+  expected: number,
+  change: (tx: Sql, flow: LockedRow) => Promise<void>,
+): Promise<StoredFlow> {
+  return store.transaction(async (tx) => {
+    await change(tx, await lockHead(tx, id, expected));
+    return (await findFlow(tx, id))!;
+  });
 }
 
 async function validated(id: string, version: number, definition: unknown): Promise<Flow> {
