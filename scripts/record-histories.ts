@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkflowHandle, Client } from '@temporalio/client';
@@ -17,7 +15,6 @@ import { validateFlow } from '../src/flows/validate';
 import { rerunRun } from '../src/runs/rerun';
 import { openStore } from '../src/store/db';
 import { clientFor } from '../src/temporal/connection';
-import { startDevServer } from '../src/temporal/devServer';
 import {
   eventSignal,
   progressQuery,
@@ -27,6 +24,7 @@ import {
 import { flowRun } from '../src/workflows/flowRun';
 import { PATCHES } from '../src/workflows/patches';
 import { createWorker } from '../src/worker';
+import { startTestServer } from '../test/harness/devServer';
 
 // `npm run histories:record`: runs each sample flow in flows/, each node type and each feature
 // of the interpreter on a dev server of its own, and writes their histories to test/histories/
@@ -393,14 +391,6 @@ function responder() {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function main(): Promise<void> {
   const samples = (await loadFlows('flows')).all();
   const scenarios = [...samples.flatMap(sampleScenarios), ...SCENARIOS];
@@ -411,19 +401,13 @@ async function main(): Promise<void> {
   }
 
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const port = await freePort();
-  const db = path.join(mkdtempSync(path.join(tmpdir(), 'socktech-histories-')), 'temporal.db');
-  const server = await startDevServer({
-    TEMPORAL_DEV_PORT: String(port),
-    TEMPORAL_DEV_DB: db,
-    TEMPORAL_DEV_HEADLESS: '1',
-  });
+  const server = await startTestServer();
   const [mail, receiver, store] = await Promise.all([
     startMailSink({ smtpPort: 0, webPort: 0 }),
     startWebhookReceiver({ port: 0, respond: responder() }),
     openStore({}),
   ]);
-  const connection = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
+  const connection = await NativeConnection.connect({ address: server.address });
   const temporal = { namespace: 'default', taskQueue: 'histories' };
   try {
     const worker = await createWorker({
