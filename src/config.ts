@@ -62,6 +62,7 @@ const envSchema = z.object({
   TEMPORAL_UI_URL: z.string().url().optional(),
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(3000),
+  INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(500),
   SOCKTECH_API_KEYS: z.string().optional(),
   SOCKTECH_API_KEYS_FILE: z.string().optional(),
   SOCKTECH_OPEN: flag.optional(),
@@ -107,7 +108,15 @@ export interface Config {
    * `apiKeys` empty: no auth, and the API binds a loopback HOST only, unless `open`.
    * `allowedHosts`: names it answers to besides localhost, IP addresses and `host`.
    */
-  http: { host: string; port: number; apiKeys: string[]; open: boolean; allowedHosts: string[] };
+  http: {
+    host: string;
+    port: number;
+    apiKeys: string[];
+    open: boolean;
+    allowedHosts: string[];
+    /** Events being started at once by one API process; more get 429. */
+    ingestMaxInFlight: number;
+  };
   /** The worker's Prometheus endpoint (the Temporal SDK's own metrics), on HOST. */
   workerMetricsPort: number;
   flowsDir: string;
@@ -162,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKeys: apiKeys(e.SOCKTECH_API_KEYS, e.SOCKTECH_API_KEYS_FILE),
       open: e.SOCKTECH_OPEN ?? false,
       allowedHosts: e.SOCKTECH_ALLOWED_HOSTS,
+      ingestMaxInFlight: e.INGEST_MAX_IN_FLIGHT,
     },
     workerMetricsPort: e.WORKER_METRICS_PORT,
     flowsDir: e.FLOWS_DIR,

@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     log: log.child({ name: 'api' }),
     apiKeys: config.http.apiKeys,
     allowedHosts: config.http.allowedHosts,
+    ingestMaxInFlight: config.http.ingestMaxInFlight,
   });
   closers.push(() => api.close());
 

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import pino, { type Logger } from 'pino';
 import type { FlowIndex } from '../flows/load';
+import { admit } from '../ingest/admission';
 import type { Ingest } from '../ingest/ingest';
 import { httpMetrics } from '../metrics/http';
 import { suppressReported } from '../ingest/reportedSuppressions';
@@ -47,12 +48,15 @@ export interface AppDeps {
   apiKeys?: string[];
   /** Host names answered besides localhost and IP addresses (see hosts.ts). */
   allowedHosts?: string[];
+  /** Events on their way to Temporal at once; more are refused with 429 (see admission.ts). */
+  ingestMaxInFlight?: number;
 }
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   // Counted once here, so every route that starts runs is counted.
-  deps = { ...deps, ingest: countRuns(suppressReported(deps.store, deps.ingest)) };
+  const admitted = admit(deps.ingest, deps.ingestMaxInFlight ?? 500);
+  deps = { ...deps, ingest: countRuns(suppressReported(deps.store, admitted)) };
   app.use(requestLog(deps.log ?? pino({ enabled: false })));
   app.use(httpMetrics);
   app.use(errors(deps.logError));

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { ZodError, type z } from 'zod';
+import { IngestBusyError } from '../ingest/admission';
 import { TemporalUnavailableError } from '../ingest/unavailable';
 import * as runs from '../runs/errors';
 import { isStoreUnreachable, StoreUnavailableError } from '../store/unreachable';
@@ -81,6 +82,12 @@ export const errors =
           : isStoreUnreachable(err)
             ? new StoreUnavailableError(err)
             : undefined;
+      if (err instanceof IngestBusyError) {
+        ctx.set('Retry-After', String(err.retryAfterSeconds));
+        ctx.status = 429;
+        ctx.body = { error: err.message };
+        return;
+      }
       if (unavailable) {
         // A later try may work: every route that ingests or reads the store answers the same way.
         ctx.set('Retry-After', String(unavailable.retryAfterSeconds));

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     log,
     apiKeys: config.http.apiKeys,
     allowedHosts: config.http.allowedHosts,
+    ingestMaxInFlight: config.http.ingestMaxInFlight,
   });
   log.info(
     {

@@ -68,6 +68,9 @@ const unavailable = (description: string): Reply => ({
   headers: { 'Retry-After': z.int().min(1).describe('seconds to wait before sending again') },
 });
 const storeDown = unavailable("Socktech's store (its database) is unreachable: try again");
+const busy = unavailable(
+  'INGEST_MAX_IN_FLIGHT events are being started already: nothing was ingested, send it again',
+);
 
 /** A change to a stored flow that names the head it is based on. */
 function storeChange(
@@ -114,6 +117,7 @@ export const operations: Operation[] = [
       400: error('invalid events: nothing was ingested'),
       413: error('a body over 1 MB'),
       415: error('a body that is not application/json, or in an unknown Content-Encoding'),
+      429: busy,
       503: unavailable(
         'Temporal or the store is unreachable: nothing was started or delivered, send it all again',
       ),
@@ -129,6 +133,7 @@ export const operations: Operation[] = [
       200: { description: 'taken, as Segment answers', schema: segmentReplySchema },
       400: error('a body that is not JSON (whatever its Content-Type)'),
       413: error('a call over 32 KB'),
+      429: busy,
     },
   },
   {
@@ -141,6 +146,7 @@ export const operations: Operation[] = [
       200: { description: 'taken, as Segment answers', schema: segmentReplySchema },
       400: error('not a batch'),
       413: error('a batch over 500 KB, or a call in it over 32 KB'),
+      429: busy,
     },
   },
   {

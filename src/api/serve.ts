@@ -27,6 +27,7 @@ export interface ServeOptions {
   apiKeys?: string[];
   /** Host names to answer besides localhost, IP addresses and `host` itself. */
   allowedHosts?: string[];
+  ingestMaxInFlight?: number;
 }
 
 export interface Serving {

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Ingest } from '../ingest/ingest';
+import { IngestBusyError } from '../ingest/admission';
 import { TemporalUnavailableError } from '../ingest/unavailable';
 import { eventsAccepted, eventsReceived, eventsRejected, runs, type Source } from '.';
 
@@ -17,6 +18,7 @@ export function countRuns(ingest: Ingest): Ingest {
 function rejection(err: unknown): string {
   // Temporal could not be reached: the client sends it all again.
   if (err instanceof TemporalUnavailableError) return 'unavailable';
+  if (err instanceof IngestBusyError) return 'busy';
   const status = (err as { status?: unknown }).status;
   return typeof status === 'number' && status < 500 ? 'invalid' : 'error';
 }
