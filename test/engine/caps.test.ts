@@ -30,6 +30,7 @@ describe('frequency caps in runs', function () {
   let client: ReturnType<typeof clientFor>;
   let race: Flow;
   let delayed: Flow;
+  let carried: Flow;
 
   before(async () => {
     const h = harness();
@@ -92,6 +93,25 @@ describe('frequency caps in runs', function () {
           subject: 'Promo',
           body: '<p>Promo</p>',
           frequencyCap: { max: 1, per: '3s' },
+          onCap: 'delay',
+        },
+      ],
+    });
+    // A delay first, so the history is long enough to continue as new while the email waits.
+    carried = await testFlow({
+      id: 'cap-carried',
+      name: 'Cap carried',
+      reentry: 'every-event',
+      trigger: { event: 'cap.carried' },
+      frequencyCap: { max: 1, per: '3s' },
+      actions: [
+        { id: 'pause', type: 'delay', duration: '10ms' },
+        {
+          id: 'promo',
+          type: 'sendEmail',
+          subject: 'Promo',
+          body: 'p',
+          after: ['pause'],
           onCap: 'delay',
         },
       ],
@@ -171,6 +191,30 @@ describe('frequency caps in runs', function () {
     assert.equal(promo.attempts, 1, 'a wait for the cap is no attempt');
     assert.equal(promo.limit, undefined);
     assert.ok(Date.parse(promo.endedAt!) >= sentAt + 3000);
+    assert.deepEqual(await inbox(email), ['Promo', 'Promo']);
+  });
+
+  it('a wait for the cap that a continue-as-new carries over ends at its time, then sends once', async () => {
+    const email = `carried-${randomUUID()}@example.com`;
+    const first = await (await startFlowRun(client, taskQueue, carried, email)).result();
+    const second = await startFlowRun(client, taskQueue, carried, email, {
+      limits: { historyEvents: 10 },
+    });
+
+    const done: RunProgress = await second.result();
+    const { runId } = await second.describe();
+    assert.notEqual(runId, second.firstExecutionRunId, 'the run continued as new');
+    // The new execution sleeps out the rest of the wait before it asks the cap again.
+    const { events } = await second.fetchHistory();
+    const commands = events!.flatMap((e) => {
+      if (e.timerStartedEventAttributes) return ['timer'];
+      const marker = e.markerRecordedEventAttributes?.markerName;
+      return marker === 'core_local_activity' ? ['send'] : [];
+    });
+    assert.deepEqual(commands, ['timer', 'send']);
+    const promo = node(done, 'promo');
+    assert.deepEqual([promo.state, promo.outcome, promo.attempts], ['completed', undefined, 1]);
+    assert.ok(Date.parse(promo.endedAt!) >= Date.parse(node(first, 'promo').endedAt!) + 3000);
     assert.deepEqual(await inbox(email), ['Promo', 'Promo']);
   });
 });
