@@ -41,15 +41,11 @@ export async function withinLimits<T extends Limited>(
   while (heldBack(result, onCap)) {
     // That answer was no attempt: maximumAttempts counts sends tried.
     record.heldBack(node);
-    const { rateLimited, cappedUntil = 0 } = result;
+    const { rateLimited, cappedUntil } = result;
     if (rateLimited) await waitFor(run, node, 'rate limit', rateLimited.waitMs);
     else {
-      await waitFor(
-        run,
-        node,
-        'frequency cap',
-        Math.max(cappedUntil - Date.now(), MIN_CAP_WAIT_MS),
-      );
+      const ms = Math.max(cappedUntil! - Date.now(), MIN_CAP_WAIT_MS);
+      await waitFor(run, node, 'frequency cap', ms);
       if (window) await waitForSendWindow(window, node, run);
     }
     result = await send(rateLimited?.slot);
