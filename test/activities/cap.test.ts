@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
 import { createActivities, type ActivityDeps, type SendEmailInput } from '../../src/activities';
 import type { FrequencyCap } from '../../src/flows/frequencyCap';
 import { userHash } from '../../src/ingest/identity';
@@ -9,6 +8,7 @@ import { findDelivery, recordDelivery } from '../../src/store/ledger';
 import type { TemplateContext } from '../../src/templates';
 import { harness } from '../harness/hooks';
 import { failureOf } from './failureOf';
+import { fakeSmtpServer } from './fakeSmtpServer';
 
 const HOUR = 3_600_000;
 const cap: FrequencyCap = { max: 1, perMs: HOUR };
@@ -105,7 +105,7 @@ describe('sendEmail under a frequency cap', () => {
   it('an attempt run again keeps its place and is not counted twice', async () => {
     const { sendEmail } = activities();
     const two = { max: 2, perMs: HOUR };
-    const rejecting = await rejectingSmtpServer('451 4.3.0 Try again later');
+    const rejecting = await fakeSmtpServer('451 4.3.0 Try again later');
     try {
       const deferred = activities({ smtpUrl: rejecting.url }).sendEmail;
       assert.equal(
@@ -125,7 +125,7 @@ describe('sendEmail under a frequency cap', () => {
   });
 
   it('a send refused for good frees its place', async () => {
-    const rejecting = await rejectingSmtpServer('550 5.1.1 No such user');
+    const rejecting = await fakeSmtpServer('550 5.1.1 No such user');
     try {
       const refused = activities({ smtpUrl: rejecting.url }).sendEmail;
       assert.equal(
@@ -140,33 +140,3 @@ describe('sendEmail under a frequency cap', () => {
     }
   });
 });
-
-/** An SMTP server that answers every RCPT TO with `reply`. */
-async function rejectingSmtpServer(reply: string) {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.write('220 fake ESMTP\r\n');
-    let buffer = '';
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString();
-      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-        const command = buffer.slice(0, 4).toUpperCase();
-        buffer = buffer.slice(end + 2);
-        if (command === 'RCPT') socket.write(`${reply}\r\n`);
-        else if (command === 'QUIT') socket.end('221 Bye\r\n');
-        else socket.write('250 OK\r\n');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
 import { closeActivities, createActivities, type SendEmailInput } from '../../src/activities';
 import { startMailSink, type MailSink } from '../../src/devservices/mailSink';
 import type { TemplateContext } from '../../src/templates';
@@ -12,6 +11,7 @@ import { userHash } from '../../src/ingest/identity';
 import { freePort } from '../harness/devServer';
 import { harness } from '../harness/hooks';
 import { failureOf } from './failureOf';
+import { fakeSmtpServer } from './fakeSmtpServer';
 import { startSmtpCapture } from './smtpCapture';
 
 const context: TemplateContext = {
@@ -235,33 +235,3 @@ describe('sendEmail', () => {
     }
   });
 });
-
-/** Just enough of an SMTP server to answer every RCPT TO with `rcptReply`. */
-async function fakeSmtpServer(rcptReply: string) {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.write('220 fake ESMTP\r\n');
-    let buffer = '';
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString();
-      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-        const command = buffer.slice(0, 4).toUpperCase();
-        buffer = buffer.slice(end + 2);
-        if (command === 'RCPT') socket.write(`${rcptReply}\r\n`);
-        else if (command === 'QUIT') socket.end('221 Bye\r\n');
-        else socket.write('250 OK\r\n');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
