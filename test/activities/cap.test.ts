@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createActivities, type ActivityDeps, type SendEmailInput } from '../../src/activities';
+import type { SendEmailInput } from '../../src/activities';
 import type { FrequencyCap } from '../../src/flows/frequencyCap';
 import { userHash } from '../../src/ingest/identity';
 import { emailsCapped } from '../../src/metrics';
@@ -8,6 +8,7 @@ import { findDelivery, recordDelivery } from '../../src/store/ledger';
 import type { TemplateContext } from '../../src/templates';
 import { harness } from '../harness/hooks';
 import { failureOf } from './failureOf';
+import { harnessActivities } from './harnessActivities';
 import { fakeSmtpServer } from './fakeSmtpServer';
 
 const HOUR = 3_600_000;
@@ -37,20 +38,7 @@ describe('sendEmail under a frequency cap', () => {
       ...extra,
     };
   };
-  const activities = (deps: Partial<ActivityDeps> = {}) => {
-    const h = harness();
-    return createActivities(
-      {
-        smtpUrl: h.mail.smtpUrl,
-        mailFrom: 'test@socktech.local',
-        webhookBaseUrl: h.webhooks.url,
-        publicUrl: 'http://socktech.test',
-        secret: h.secret,
-        ...deps,
-      },
-      h.store,
-    );
-  };
+  const activities = harnessActivities;
   const received = async () =>
     (await harness().mail.messages()).filter((m) => m.to.includes(email)).map((m) => m.messageId);
   const capped = async () =>

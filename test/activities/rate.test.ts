@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createActivities, type ActivityDeps } from '../../src/activities';
 import { startWebhookReceiver } from '../../src/devservices/webhookReceiver';
 import { rateWaits } from '../../src/metrics';
 import type { TemplateContext } from '../../src/templates';
 import { harness } from '../harness/hooks';
+import { harnessActivities } from './harnessActivities';
 import { waitUntil } from '../harness/waitUntil';
 
 // One send per two seconds: a send a moment after another is always over it.
@@ -24,20 +24,7 @@ describe('sends under a provider rate limit', () => {
     };
   });
 
-  const activities = (deps: Partial<ActivityDeps>) => {
-    const h = harness();
-    return createActivities(
-      {
-        smtpUrl: h.mail.smtpUrl,
-        mailFrom: 'test@socktech.local',
-        webhookBaseUrl: h.webhooks.url,
-        publicUrl: 'http://socktech.test',
-        secret: h.secret,
-        ...deps,
-      },
-      h.store,
-    );
-  };
+  const activities = harnessActivities;
   const waits = async (limit: string) =>
     (await rateWaits.get()).values.find((v) => v.labels.limit === limit)?.value ?? 0;
 
