@@ -26,3 +26,12 @@ export function stopChild(child: ChildProcess): Promise<void> {
     child.disconnect();
   });
 }
+
+/** Signals a process with `kill` unless it has ended already; resolves when it has exited. */
+export function killAndWait(child: ChildProcess | undefined, kill: (c: ChildProcess) => void) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    kill(child);
+  });
+}

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { killAndWait } from '../child';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,13 +58,7 @@ export function chaosSocktech(env: Record<string, string>, dir: string): ChaosSo
   const end = (signal: NodeJS.Signals) => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) {
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill(signal);
-    });
+    return killAndWait(running, (c) => c.kill(signal));
   };
 
   return {

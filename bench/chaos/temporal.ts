@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { killAndWait } from '../child';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,13 +45,7 @@ export function chaosTemporal(port: number, db: string, logFile: string): ChaosT
   const signal = (name: NodeJS.Signals) => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) {
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      process.kill(-running.pid!, name);
-    });
+    return killAndWait(running, (c) => process.kill(-c.pid!, name));
   };
 
   return {
