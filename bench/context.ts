@@ -1,7 +1,7 @@
 import type { Progress } from './progress';
 import type { Sizes } from './sizes';
 import type { Stack } from './stack';
-import { SIDES, type Side, type SideName } from './sides';
+import { PAIR, type Side, type SideName } from './sides';
 import { spread, type Spread } from './stats';
 
 export interface Bench {
@@ -19,24 +19,51 @@ export async function finish(b: Bench, workflowIds: readonly string[]): Promise<
   b.tally.finished += workflowIds.length;
 }
 
-/**
- * Measures both sides once per repetition, alternating which goes first, so that neither
- * always meets the server warmer or more loaded than the other.
- */
-export async function compare<T>(
+/** The baseline and Socktech on PGlite: the sides of the parts measured on one store. */
+export type PairName = (typeof PAIR)[number];
+
+/** The baseline and Socktech on PGlite, once per repetition (see compareSides). */
+export function compare<T>(
   b: Bench,
   label: string,
   measure: (side: Side) => Promise<T>,
-): Promise<Record<SideName, T[]>> {
-  const results: Record<SideName, T[]> = { baseline: [], socktech: [] };
+): Promise<Record<PairName, T[]>> {
+  return compareSides(b, label, PAIR, measure);
+}
+
+/**
+ * Measures each of the sides `names` once per repetition, alternating which goes first, so that
+ * none always meets the server warmer or more loaded than the others.
+ */
+export async function compareSides<T, N extends SideName>(
+  b: Bench,
+  label: string,
+  names: readonly N[],
+  measure: (side: Side) => Promise<T>,
+): Promise<Record<N, T[]>> {
+  const results = Object.fromEntries(names.map((name) => [name, []])) as unknown as Record<N, T[]>;
   for (let rep = 0; rep < b.sizes.reps; rep++) {
-    const order = rep % 2 === 0 ? SIDES : [...SIDES].reverse();
+    const order = rep % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       b.progress.step(`${label}: ${name} ${rep + 1}/${b.sizes.reps}`);
       results[name].push(await measure(b.stack.sides[name]));
     }
   }
   return results;
+}
+
+/** Socktech with its store on PGlite, and on PostgreSQL. */
+export type StoreName = 'pglite' | 'postgres';
+
+/** Each Socktech against the same baseline figures, by store. */
+export function perStore<T, R>(
+  values: Record<SideName, T>,
+  against: (pair: Record<PairName, T>) => R,
+): Record<StoreName, R> {
+  return {
+    pglite: against({ baseline: values.baseline, socktech: values.socktech }),
+    postgres: against({ baseline: values.baseline, socktech: values.socktechPostgres }),
+  };
 }
 
 /** Both sides' spreads, and Socktech's median over the baseline's. */
@@ -46,7 +73,7 @@ export interface Comparison {
   ratio: number;
 }
 
-export function comparison(values: Record<SideName, number[]>): Comparison {
+export function comparison(values: Record<PairName, number[]>): Comparison {
   const baseline = spread(values.baseline);
   const socktech = spread(values.socktech);
   return { baseline, socktech, ratio: socktech.median / baseline.median };

@@ -9,6 +9,7 @@ import { progressBar } from './progress';
 import { resultsJson, writeResults } from './results';
 import { scaleBench } from './scale';
 import { sendRateBench } from './sendRate';
+import { createBenchDatabase, postgresServerUrl } from './postgres';
 import { measure } from './run';
 import { startServer } from './server';
 import type { SinkUrls } from './sinks';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--scale')) return scaleBench(quick);
   if (process.argv.includes('--rate')) return sendRateBench(quick);
 
+  // First: an unreachable PostgreSQL should fail the bench before anything else starts.
+  const database = await createBenchDatabase(postgresServerUrl());
   process.stderr.write('starting a dev server and the sinks, bundling the workflows…\n');
   const [server, sinks, bundles, flows] = await Promise.all([
     startServer(),
@@ -40,7 +43,12 @@ async function main(): Promise<void> {
     bundleWorkflows(),
     benchFlows(sizes.dagNodes),
   ]);
-  const stack = await startStack({ address: server.address, ...sinks.first }, bundles, flows);
+  const stack = await startStack(
+    { address: server.address, ...sinks.first },
+    bundles,
+    flows,
+    database.url,
+  );
   try {
     const measured = await measure(stack, bundles, sizes, progressBar(steps(sizes)));
     const results = await resultsJson(
@@ -61,6 +69,7 @@ async function main(): Promise<void> {
     closeActivities();
     await stopChild(sinks.child);
     await server.stop();
+    await database.drop();
   }
 }
 

@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { closeActivities, createActivities, type ActivityDeps } from '../src/activities';
 import { openStore } from '../src/store/db';
 import { createWorker } from '../src/worker';
-import { recordFirstStarts } from './recorder';
+import { firstStartRecorder } from './recorder';
 import { NAMESPACE, WORKER_OPTIONS } from './settings';
 
 /** What the bench passes to this process. */
@@ -29,14 +29,17 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const connection = await NativeConnection.connect({ address: args.address });
   const store = await openStore({});
-  const recorder = recordFirstStarts(createActivities(args.activities, store));
+  const recorder = firstStartRecorder();
   const worker = await createWorker({
     connection,
     store,
     temporal: { namespace: NAMESPACE, taskQueue: args.taskQueue },
     activities: args.activities,
     workflowBundle: { code: readFileSync(args.bundlePath, 'utf8') },
-    options: { ...WORKER_OPTIONS, activities: recorder.activities },
+    options: {
+      ...WORKER_OPTIONS,
+      activities: recorder.wrap(createActivities(args.activities, store)),
+    },
   });
   process.on('message', (message) => {
     if (message === 'measure') {

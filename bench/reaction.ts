@@ -1,6 +1,6 @@
-import { compare, finish, type Bench } from './context';
+import { compareSides, finish, type Bench } from './context';
 import { newEmails } from './emails';
-import type { SideName } from './sides';
+import { ALL_SIDES, type SideName } from './sides';
 import { percentile, sleep, spread, type Spread } from './stats';
 
 export type ReactionResult = Record<SideName, { p50: Spread; p99: Spread }>;
@@ -10,7 +10,7 @@ export type ReactionResult = Record<SideName, { p50: Spread; p99: Spread }>;
  * time on an otherwise idle worker.
  */
 export async function reaction(b: Bench): Promise<ReactionResult> {
-  const samples = await compare(b, 'reaction time', async (side) => {
+  const samples = await compareSides(b, 'reaction time', ALL_SIDES, async (side) => {
     const times: number[] = [];
     for (let i = 0; i < b.sizes.reactionSamples; i++) {
       const sent = Date.now();
@@ -25,5 +25,9 @@ export async function reaction(b: Bench): Promise<ReactionResult> {
     p50: spread(runs.map((r) => r.p50)),
     p99: spread(runs.map((r) => r.p99)),
   });
-  return { baseline: summary(samples.baseline), socktech: summary(samples.socktech) };
+  return {
+    baseline: summary(samples.baseline),
+    socktech: summary(samples.socktech),
+    socktechPostgres: summary(samples.socktechPostgres),
+  };
 }

@@ -20,11 +20,34 @@ export interface RunInfo {
 /** The full figures, with the top-level numbers the issue asks for first. */
 export async function resultsJson(client: Client, info: RunInfo, m: Measurements) {
   const { serverVersion } = await client.workflowService.getSystemInfo({});
+  const flow = m.throughput;
   return {
-    flowThroughputRatio: m.throughput.perSecond.ratio,
+    // The worse of the two stores; each store's below.
+    flowThroughputRatio: Math.min(flow.pglite.perSecond.ratio, flow.postgres.perSecond.ratio),
     ingestRatio: Math.min(m.ingest.single.perSecond.ratio, m.ingest.batch.perSecond.ratio),
+    // Socktech on PGlite, as `npm start` runs it; on PostgreSQL in `reaction`.
     reactionP50Ms: m.reaction.socktech.p50.median,
     reactionP99Ms: m.reaction.socktech.p99.median,
+    byStore: {
+      pglite: {
+        flowThroughputRatio: flow.pglite.perSecond.ratio,
+        cpuPerRunRatio: flow.pglite.cpuMsPerUnit.ratio,
+        reactionP50Ms: m.reaction.socktech.p50.median,
+        reactionP99Ms: m.reaction.socktech.p99.median,
+      },
+      postgres: {
+        flowThroughputRatio: flow.postgres.perSecond.ratio,
+        cpuPerRunRatio: flow.postgres.cpuMsPerUnit.ratio,
+        reactionP50Ms: m.reaction.socktechPostgres.p50.median,
+        reactionP99Ms: m.reaction.socktechPostgres.p99.median,
+      },
+    },
+    sides: {
+      baseline: 'raw Temporal, activities without a store (bench/baseline/)',
+      socktech: 'Socktech, store and send ledger on PGlite in a folder on disk',
+      socktechPostgres: 'Socktech, store and send ledger on PostgreSQL',
+      ingest: 'measured on the baseline and Socktech on PGlite only: ingest writes no ledger',
+    },
     startedAt: info.startedAt.toISOString(),
     durationS: Math.round((Date.now() - info.startedAt.getTime()) / 1000),
     quick: info.quick,

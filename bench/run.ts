@@ -31,5 +31,6 @@ export async function measure(stack: Stack, bundles: Bundles, sizes: Sizes, prog
     match,
     memory,
     runs: b.tally,
+    stores: stack.storeInfo,
   };
 }

@@ -4,17 +4,23 @@ import type { EventResult } from '../src/ingest/ingest';
 import { sleeper, threeActions } from './baseline/workflows';
 import { FLOW_EVENT, SLEEP_EVENT } from './flows';
 
-export type SideName = 'baseline' | 'socktech';
+/** `socktech`: with its store on PGlite; `socktechPostgres`: on PostgreSQL. */
+export type SideName = 'baseline' | 'socktech' | 'socktechPostgres';
 /** `flow`: the three actions; `sleep`: a run that waits a day (to measure starting alone). */
 export type Kind = 'flow' | 'sleep';
 
 export interface Side {
   name: SideName;
+  /** The CPU time, ms, spent so far outside this process on this side's behalf. */
+  cpuElsewhereMs?(): Promise<number>;
   /** Starts one run per address; resolves once all are accepted, with their workflow IDs. */
   start(kind: Kind, emails: string[]): Promise<string[]>;
 }
 
-export const SIDES: readonly SideName[] = ['baseline', 'socktech'];
+/** The sides of most measurements: Socktech on one store, PGlite, whose ingest writes no ledger. */
+export const PAIR = ['baseline', 'socktech'] as const;
+/** The sides of the measurements the ledger is part of: Socktech on each store. */
+export const ALL_SIDES = ['baseline', 'socktech', 'socktechPostgres'] as const;
 
 /** Raw Temporal: one `workflow.start` per run, all of a batch at once, eager like Socktech. */
 export function baselineSide(client: Client, taskQueue: string): Side {
@@ -37,11 +43,16 @@ export function baselineSide(client: Client, taskQueue: string): Side {
 }
 
 /** Socktech: one POST /v1/events per batch; a batch of one is sent as a single event. */
-export function socktechSide(apiUrl: string): Side {
+export function socktechSide(
+  name: SideName,
+  apiUrl: string,
+  cpuElsewhereMs?: () => Promise<number>,
+): Side {
   const event = { flow: FLOW_EVENT, sleep: SLEEP_EVENT };
   return {
-    name: 'socktech',
+    name,
     start: (kind, emails) => postEvents(apiUrl, event[kind], emails),
+    cpuElsewhereMs,
   };
 }
 

@@ -69,6 +69,6 @@ export const QUICK: Sizes = {
 
 /** Progress steps: one per measured point and side, and per repetition. */
 export function steps(s: Sizes): number {
-  const perRep = 2 /* throughput */ + 6 /* ingest */ + 2 /* reaction */ + s.dagNodes.length;
-  return 2 /* warm-up */ + s.reps * perRep + s.matchFlows.length + s.asleepRuns.length;
+  const perRep = 3 /* throughput */ + 6 /* ingest */ + 3 /* reaction */ + s.dagNodes.length;
+  return 3 /* warm-up */ + s.reps * perRep + s.matchFlows.length + s.asleepRuns.length;
 }

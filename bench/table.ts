@@ -1,4 +1,4 @@
-import type { Comparison } from './context';
+import type { Comparison, StoreName } from './context';
 import type { RateComparison } from './rate';
 import type { Measurements } from './run';
 import type { Spread } from './stats';
@@ -22,40 +22,79 @@ const fixed = (value: number, digits: number) => value.toFixed(digits);
 export const showSpread = (s: Spread, digits = 1) =>
   `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
 
-const compared = (name: string, c: Comparison, digits = 0) => [
-  name,
-  showSpread(c.baseline, digits),
+const compared = (c: Comparison, digits: number) => [
   showSpread(c.socktech, digits),
   fixed(c.ratio, 2),
 ];
 
-/** The rate, then what each unit cost the worker-and-API process in CPU. */
-const rated = (name: string, unit: string, r: RateComparison, digits = 0) => [
-  compared(`${name}, ${unit}s/s`, r.perSecond, digits),
-  compared(`  CPU per ${unit}, ms`, r.cpuMsPerUnit, 1),
+/** Socktech on each store against the baseline (the same figures in both comparisons). */
+const perStore = (name: string, c: Record<StoreName, Comparison>, digits = 0) => [
+  name,
+  showSpread(c.pglite.baseline, digits),
+  ...compared(c.pglite, digits),
+  ...compared(c.postgres, digits),
 ];
+
+/** Socktech on PGlite only: the PostgreSQL columns stay empty. */
+const onPglite = (name: string, c: Comparison, digits = 0) => [
+  name,
+  showSpread(c.baseline, digits),
+  ...compared(c, digits),
+  '',
+  '',
+];
+
+/** The rate, then what each unit cost the worker-and-API process (and PostgreSQL) in CPU. */
+const rated = (name: string, unit: string, r: RateComparison, digits = 0) => [
+  onPglite(`${name}, ${unit}s/s`, r.perSecond, digits),
+  onPglite(`  CPU per ${unit}, ms`, r.cpuMsPerUnit, 1),
+];
+
+const spreads = (name: string, values: Spread[]) => [name, ...values.map((v) => showSpread(v))];
 
 /** The report printed on stdout. */
 export function report(m: Measurements): string {
   const { latencyMs: lat } = m.ingest;
+  const flow = m.throughput;
   const sideBySide = formatTable([
-    ['', 'baseline', 'socktech', 'ratio'],
-    ...rated('flow throughput', 'run', m.throughput, 1),
+    ['', 'baseline', 'socktech, PGlite', 'ratio', 'socktech, PostgreSQL', 'ratio'],
+    perStore(
+      'flow throughput, runs/s',
+      { pglite: flow.pglite.perSecond, postgres: flow.postgres.perSecond },
+      1,
+    ),
+    perStore(
+      '  CPU per run, ms',
+      { pglite: flow.pglite.cpuMsPerUnit, postgres: flow.postgres.cpuMsPerUnit },
+      1,
+    ),
     ...rated('ingest, single events', 'event', m.ingest.single),
     ...rated(`ingest, batches of ${m.ingest.batchSize}`, 'event', m.ingest.batch),
     ...(['p50', 'p95', 'p99'] as const).map((p) => [
-      `ingest latency at ${m.ingest.rate}/s, ${p}, ms`,
-      showSpread(lat.baseline[p]),
-      showSpread(lat.socktech[p]),
+      ...spreads(`ingest latency at ${m.ingest.rate}/s, ${p}, ms`, [
+        lat.baseline[p],
+        lat.socktech[p],
+      ]),
+      '',
+      '',
       '',
     ]),
     ...(['p50', 'p99'] as const).map((p) => [
-      `reaction, start → first action, ${p}, ms`,
-      showSpread(m.reaction.baseline[p]),
-      showSpread(m.reaction.socktech[p]),
+      ...spreads(`reaction, start → first action, ${p}, ms`, [
+        m.reaction.baseline[p],
+        m.reaction.socktech[p],
+      ]),
+      '',
+      showSpread(m.reaction.socktechPostgres[p]),
       '',
     ]),
   ]);
+  const notes =
+    'The baseline has no store; each Socktech writes its send ledger. Ingest writes no ledger: ' +
+    'measured on PGlite only.' +
+    (m.stores.postgresCpuCounted
+      ? " CPU on PostgreSQL includes the server's processes for the bench's database."
+      : " CPU on PostgreSQL leaves out the server's: it is not on this machine.");
   const dag = formatTable([
     ['DAG nodes', 'run, ms', 'ms/node', 'history events', 'events/node'],
     ...m.dag.map((d) => [
@@ -84,5 +123,5 @@ export function report(m: Measurements): string {
     ]),
   ]);
   const runs = `runs that had to finish: ${m.runs.finished} of ${m.runs.started} finished`;
-  return [sideBySide, dag, match, memory, runs].join('\n\n');
+  return [`${sideBySide}\n${notes}`, dag, match, memory, runs].join('\n\n');
 }

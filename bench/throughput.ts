@@ -1,8 +1,8 @@
-import { compare, finish, type Bench } from './context';
+import { compareSides, finish, perStore, type Bench, type StoreName } from './context';
 import { newEmails } from './emails';
 import { chunks, inParallel } from './pool';
 import { rate, rateComparison, type Rate, type RateComparison } from './rate';
-import type { Side } from './sides';
+import { ALL_SIDES, type Side } from './sides';
 
 /** Completed runs per second, from the first start to the last completion. */
 function runsPerSecond(b: Bench, side: Side, runs: number): Promise<Rate> {
@@ -14,7 +14,7 @@ function runsPerSecond(b: Bench, side: Side, runs: number): Promise<Rate> {
     });
     await Promise.all(finishing);
     return runs;
-  });
+  }, side.cpuElsewhereMs);
 }
 
 export async function warmUp(b: Bench): Promise<void> {
@@ -24,9 +24,11 @@ export async function warmUp(b: Bench): Promise<void> {
   }
 }
 
-export async function flowThroughput(b: Bench): Promise<RateComparison> {
+/** Each Socktech, with its ledger, against the baseline, which has no store. */
+export async function flowThroughput(b: Bench): Promise<Record<StoreName, RateComparison>> {
   const runs = b.sizes.throughput.runs;
-  return rateComparison(
-    await compare(b, 'flow throughput', (side) => runsPerSecond(b, side, runs)),
+  const rates = await compareSides(b, 'flow throughput', ALL_SIDES, (side) =>
+    runsPerSecond(b, side, runs),
   );
+  return perStore(rates, rateComparison);
 }

@@ -1,11 +1,12 @@
 // The baseline: what a Temporal user would write by hand for the bench flows, with the same
-// activities and the same activity settings as Socktech's interpreter (local, one attempt).
+// activity settings as Socktech's interpreter (local, one attempt) and activities of its own
+// that use no store (./activities.ts).
 import { proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../src/activities';
 import { templateContext } from '../../src/flows/templateContext';
 import { FLOW_TEMPLATES as t, SLEEP_MS } from '../templates';
+import type { BaselineActivities } from './activities';
 
-const { sendEmail, callWebhook } = proxyLocalActivities<Activities>({
+const { sendEmail, callWebhook } = proxyLocalActivities<BaselineActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 1 },
 });

@@ -6,6 +6,7 @@ import { measure, type Measurements } from '../../bench/run';
 import type { Sizes } from '../../bench/sizes';
 import { startStack } from '../../bench/stack';
 import { harness } from '../harness/hooks';
+import { freshPostgresDatabase } from '../harness/postgres';
 
 // Every part of `npm run bench` at toy sizes: it must run to its end, never be fast.
 const TINY: Sizes = {
@@ -29,20 +30,41 @@ const TINY: Sizes = {
 
 describe('npm run bench, at toy sizes', () => {
   let measured: Measurements;
+  /** Rows in each Socktech's send ledger: the bench's own runs, and the baseline's. */
+  const ledgerRows: Record<string, { socktech: number; baseline: number }> = {};
 
   before(async function () {
     this.timeout(120_000);
     const h = harness();
-    const [bundles, flows] = await Promise.all([
+    const [bundles, flows, postgresUrl] = await Promise.all([
       bundleWorkflows(h.workflowBundle),
       benchFlows(TINY.dagNodes),
+      freshPostgresDatabase(),
     ]);
     const services = { address: h.address, smtpUrl: h.mail.smtpUrl, webhookUrl: h.webhooks.url };
-    const stack = await startStack(services, bundles, flows);
+    const stack = await startStack(services, bundles, flows, postgresUrl);
     try {
       measured = await measure(stack, bundles, TINY, silentProgress);
+      for (const [name, store] of Object.entries(stack.ledgers)) {
+        const [row] = await store.query<{ socktech: number; baseline: number }>(
+          `select count(*) filter (where workflow_id like 'threeActions-%')::int as baseline,
+             count(*) filter (where workflow_id like 'bench-flow%')::int as socktech
+           from deliveries`,
+        );
+        ledgerRows[name] = row;
+      }
     } finally {
       await stack.stop();
+    }
+  });
+
+  it('runs Socktech on PGlite on disk and on PostgreSQL, and the baseline without a store', () => {
+    assert.notEqual(measured.stores.pglite, 'memory');
+    assert.match(measured.stores.postgres, /^postgres(ql)?:\/\//);
+    assert.deepEqual(Object.keys(ledgerRows).sort(), ['pglite', 'postgres']);
+    for (const rows of Object.values(ledgerRows)) {
+      assert.ok(rows.socktech > 0, 'each Socktech records its sends');
+      assert.equal(rows.baseline, 0, 'the baseline records nothing');
     }
   });
 
@@ -53,11 +75,15 @@ describe('npm run bench, at toy sizes', () => {
 
   it('measures every part', () => {
     const { throughput, ingest } = measured;
-    assert.ok(throughput.perSecond.socktech.median > 0 && throughput.perSecond.baseline.median > 0);
+    for (const store of [throughput.pglite, throughput.postgres]) {
+      assert.ok(store.perSecond.socktech.median > 0 && store.perSecond.baseline.median > 0);
+      assert.ok(store.cpuMsPerUnit.socktech.median > 0);
+    }
     assert.ok(
       ingest.single.perSecond.socktech.median > 0 && ingest.batch.perSecond.socktech.median > 0,
     );
     assert.ok(measured.reaction.socktech.p50.median >= 0);
+    assert.ok(measured.reaction.socktechPostgres.p50.median >= 0);
     assert.deepEqual(
       measured.dag.map((d) => d.nodes),
       TINY.dagNodes,
