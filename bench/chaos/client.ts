@@ -11,16 +11,19 @@ export interface ChaosEvent {
 /** One answer to one POST; status 0 when none came (connection refused, reset, timeout). */
 export interface Reply {
   status: number;
-  /** A 202 in which every flow the event matched was started, or had been already. */
+  /** A 202 in which every flow the event matched was started, had been already, or was queued. */
   accepted: boolean;
   retryAfter?: string;
   /** Of a 202 not accepted: what became of each flow, e.g. "started, error: <reason>". */
   outcomes?: string;
+  /** Some of its runs were queued: Temporal was away for them, not for the rest. */
+  queued?: boolean;
   sentAt: number;
   at: number;
 }
 
-const DONE = new Set(['started', 'duplicate', 'filtered']);
+// `queued`: kept in Socktech's store, started once Temporal answers; the runs' check counts it.
+const DONE = new Set(['started', 'duplicate', 'filtered', 'queued']);
 
 interface EventsReply {
   events: { matched: { outcome: string; reason?: string }[] }[];
@@ -48,7 +51,8 @@ export async function postEvent(
         ? matched.map((m) => (m.reason ? `${m.outcome}: ${m.reason}` : m.outcome)).join(', ')
         : undefined;
     const retryAfter = res.headers.get('retry-after') ?? undefined;
-    return { status: res.status, accepted, retryAfter, outcomes, sentAt, at: Date.now() };
+    const queued = matched.some((m) => m.outcome === 'queued') || undefined;
+    return { status: res.status, accepted, retryAfter, outcomes, queued, sentAt, at: Date.now() };
   } catch {
     return { status: 0, accepted: false, sentAt, at: Date.now() };
   }

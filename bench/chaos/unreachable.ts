@@ -103,6 +103,8 @@ export async function unreachable(
         `Retry-After ${whileDown.filter(refusedWell).length}, held until it was back and ` +
         `accepted ${held.length} (longest ${longestHoldS} s), other ${badly.length}`,
       `first event accepted ${recoveredS} s after Temporal was started again`,
+      `accepted with a run queued (Temporal away for it, not for the rest of its event): ` +
+        `${replies.filter((r) => r.queued).length}`,
       `probes (sent once) refused: ${refusedProbes.length}; of those, half-started ` +
         `${halfStarted.length}, started in full anyway ${startedAnyway}`,
     ],

@@ -23,6 +23,13 @@ export const eventsReplySchema = z.object({
         .array(failedDeliverySchema)
         .optional()
         .describe('runs waiting for such an event that could not be handed it: send it again'),
+      queued: z
+        .array(deliverySchema)
+        .optional()
+        .describe(
+          'runs waiting for such an event that Temporal could not be reached for while the rest ' +
+            'went through: kept in the store and handed it as soon as Temporal answers',
+        ),
     }),
   ),
 });

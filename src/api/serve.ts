@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { FlowIndex } from '../flows/load';
 import { createIngest } from '../ingest/ingest';
+import { startRelay } from '../ingest/relay';
 import type { Store } from '../store/db';
 import { createApp } from './app';
 
@@ -55,8 +56,13 @@ export async function serveApi(options: ServeOptions): Promise<Serving> {
     server.once('error', reject);
   });
   const address = server.address() as AddressInfo;
+  // Starts and signals kept while Temporal was away for part of a request.
+  const relay = startRelay({ client, store: rest.store, taskQueue, eagerStart, logError });
   return {
     url: `http://${host}:${address.port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await relay.stop();
+    },
   };
 }

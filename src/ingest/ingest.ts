@@ -9,15 +9,14 @@ import type { Flow } from '../flows/schema';
 import { matchesWhere } from '../flows/where';
 import type { Store } from '../store/db';
 import { recordEntry } from '../store/entries';
-import { EVENT, FLOW_ID, FLOW_VERSION, USER } from '../temporal/searchAttributes';
+import { queuePending, type PendingOperation } from '../store/pending';
 import type { RunEvent, RunUser } from '../workflows/definitions';
-import { flowRun } from '../workflows/flowRun';
 import { deliver } from './deliver';
 import type { IncomingEvent } from './event';
 import { dedupeKey, userHash, workflowIdFor } from './identity';
 import { readKnown } from './known';
 import type { Delivery, FailedDelivery, FlowMatch } from './match';
-import { reentryPolicies } from './startOptions';
+import { startRun } from './startRun';
 import { failureReason, isUnreachable, TemporalUnavailableError } from './unavailable';
 
 export interface EventResult {
@@ -28,6 +27,8 @@ export interface EventResult {
   delivered: Delivery[];
   /** Runs waiting for such an event that could not be handed it; absent when none. */
   undelivered?: FailedDelivery[];
+  /** Runs waiting for such an event that will be handed it once Temporal answers; absent when none. */
+  queued?: Delivery[];
 }
 
 export interface IngestDeps {
@@ -44,8 +45,10 @@ export interface IngestDeps {
 
 /**
  * Starts and signals for every event. Throws TemporalUnavailableError when Temporal could not
- * be reached and nothing was started or delivered, so the whole request may be sent again;
- * any other failure is an outcome of its event, next to what did succeed. The store is read
+ * be reached and nothing was started or delivered, so the whole request may be sent again.
+ * When it could not be reached for some of them but others went through, those are kept in the
+ * store for the relay and reported `queued`, so no request is left half-done. Any other failure
+ * is an outcome of its event, next to what did succeed. The store is read
  * for the whole request before anything starts, so when it fails, nothing has happened.
  */
 export type Ingest = (events: IncomingEvent[]) => Promise<EventResult[]>;
@@ -66,8 +69,13 @@ export function createIngest(deps: IngestDeps): Ingest {
     // A 503 tells the client to send the whole request again: right only if nothing happened.
     let changed = false;
     let unreachable: unknown;
-    const failed = (err: unknown) => {
-      if (isUnreachable(err)) unreachable ??= err;
+    // What Temporal could not be reached for: kept in the store if anything else went through.
+    const unreached: PendingOperation[] = [];
+    const failed = (err: unknown, operation: PendingOperation) => {
+      if (isUnreachable(err)) {
+        unreachable ??= err;
+        unreached.push(operation);
+      }
       return failureReason(err);
     };
 
@@ -105,30 +113,23 @@ export function createIngest(deps: IngestDeps): Ingest {
       if (flow.reentry === 'once' && known.entered(flow.id, user.hash)) {
         return { ...match, outcome: 'duplicate' };
       }
+      const input = { flow, user, event };
       try {
-        const handle = await deps.client.workflow.start(flowRun, {
-          workflowId: match.workflowId,
-          taskQueue: deps.taskQueue,
-          args: [{ flow, user, event }],
-          ...reentryPolicies[flow.reentry],
-          requestEagerStart: deps.eagerStart,
-          memo: { email: user.email, event: event.name, flowName: flow.name },
-          typedSearchAttributes: [
-            { key: FLOW_ID, value: flow.id },
-            { key: FLOW_VERSION, value: flow.version },
-            { key: USER, value: user.hash },
-            { key: EVENT, value: event.name },
-          ],
-        });
+        const runId = await startRun(deps, match.workflowId, input);
         changed = true;
         await enter(flow, user);
-        return { ...match, outcome: 'started', runId: handle.firstExecutionRunId };
+        return { ...match, outcome: 'started', runId };
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
           await enter(flow, user);
           return { ...match, outcome: 'duplicate' };
         }
-        return { ...match, outcome: 'error', reason: failed(err) };
+        const operation = { kind: 'start' as const, workflowId: match.workflowId, input };
+        return {
+          ...match,
+          outcome: 'error',
+          reason: failed(err, { ...operation, flowId: flow.id }),
+        };
       }
     };
 
@@ -142,13 +143,48 @@ export function createIngest(deps: IngestDeps): Ingest {
         ]);
         const delivered = attempts.filter((a) => a.error === undefined).map((a) => a.delivery);
         const undelivered = attempts.flatMap(({ delivery, error }) =>
-          error === undefined ? [] : [{ ...delivery, reason: failed(error) }],
+          error === undefined
+            ? []
+            : [{ ...delivery, reason: failed(error, { kind: 'signal', ...delivery, event }) }],
         );
         if (delivered.length > 0) changed = true;
         return { id: event.id, matched, delivered, ...(undelivered.length > 0 && { undelivered }) };
       }),
     );
-    if (unreachable !== undefined && !changed) throw new TemporalUnavailableError(unreachable);
-    return results;
+    if (unreachable === undefined) return results;
+    if (!changed) throw new TemporalUnavailableError(unreachable);
+    try {
+      await queuePending(deps.store, unreached);
+    } catch (err) {
+      // Then the errors stand, and the client's retry (same ids) starts what is missing.
+      deps.logError(err);
+      return results;
+    }
+    return results.map((result) => asQueued(result, unreached));
+  };
+}
+
+/** The event's starts and signals that were kept for later, reported as such. */
+function asQueued(result: EventResult, kept: PendingOperation[]): EventResult {
+  const isKept = (kind: PendingOperation['kind'], workflowId: string) =>
+    kept.some(
+      (op) =>
+        op.kind === kind &&
+        op.workflowId === workflowId &&
+        (op.kind === 'start' ? op.input.event : op.event).id === result.id,
+    );
+  const matched = result.matched.map((m): FlowMatch =>
+    m.outcome === 'error' && isKept('start', m.workflowId) ? { ...m, outcome: 'queued' } : m,
+  );
+  const queued = (result.undelivered ?? []).filter((d) => isKept('signal', d.workflowId));
+  const undelivered = (result.undelivered ?? []).filter((d) => !queued.includes(d));
+  return {
+    id: result.id,
+    matched,
+    delivered: result.delivered,
+    ...(undelivered.length > 0 && { undelivered }),
+    ...(queued.length > 0 && {
+      queued: queued.map(({ flowId, workflowId }) => ({ flowId, workflowId })),
+    }),
   };
 }

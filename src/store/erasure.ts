@@ -21,6 +21,10 @@ export async function eraseAddress(store: Store, addressHash: string): Promise<E
       [addressHash],
     );
     await tx.query('update suppressions set address = null where address_hash = $1', [addressHash]);
+    // A run not yet started would mail the address after all: it is dropped, not kept waiting.
+    await tx.query("delete from pending_operations where payload->'user'->>'hash' = $1", [
+      addressHash,
+    ]);
     return { profiles: profiles.length, deliveries: deliveries.length };
   });
 }

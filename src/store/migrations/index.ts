@@ -5,6 +5,7 @@ import { flows } from './010-flows';
 import { sendCaps } from './020-send-caps';
 import { rateLimits } from './021-rate-limits';
 import { entries } from './030-entries';
+import { pending } from './040-pending';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   { version: 20, name: 'send caps', sql: sendCaps },
   { version: 21, name: 'rate limits', sql: rateLimits },
   { version: 30, name: 'entries', sql: entries },
+  { version: 40, name: 'pending operations', sql: pending },
 ];
