@@ -1,4 +1,5 @@
 import type { Category } from '../flows/schema';
+import { batched } from './batch';
 import type { Sql } from './db';
 
 /**
@@ -46,37 +47,91 @@ interface Row {
   delivered_at: Date;
 }
 
-export async function findDelivery(sql: Sql, key: DeliveryKey): Promise<Delivery | undefined> {
-  const [row] = await sql.query<Row>(
-    'select * from deliveries where workflow_id = $1 and event_id = $2 and node_id = $3',
-    [key.workflowId, key.eventId, key.nodeId],
-  );
-  return row && fromRow(row);
+// Many sends run at once (a worker runs up to 100 local activities): their lookups, and their
+// records, share a statement each (see batch.ts) instead of a round trip and a commit apiece.
+const MAX_BATCH = 500;
+const lookups = new WeakMap<Sql, (key: DeliveryKey) => Promise<Delivery | undefined>>();
+const records = new WeakMap<Sql, (d: Delivery) => Promise<void>>();
+
+export function findDelivery(sql: Sql, key: DeliveryKey): Promise<Delivery | undefined> {
+  let lookup = lookups.get(sql);
+  if (!lookup) {
+    lookup = batched((keys: DeliveryKey[]) => findDeliveries(sql, keys), MAX_BATCH);
+    lookups.set(sql, lookup);
+  }
+  return lookup(key);
 }
 
 /** The first record of a key stands: a later one for the same key is dropped. */
-export async function recordDelivery(sql: Sql, d: Delivery): Promise<void> {
-  await sql.query(
-    `insert into deliveries (workflow_id, event_id, node_id, channel, user_hash, address,
-       address_hash, reply, message_id, status, started_at, delivered_at, category)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-     on conflict do nothing`,
-    [
-      d.workflowId,
-      d.eventId,
-      d.nodeId,
-      d.channel,
-      d.userHash,
-      d.address,
-      d.addressHash,
-      d.reply,
-      d.messageId ?? null,
-      d.status ?? null,
-      d.startedAt.toISOString(),
-      d.deliveredAt.toISOString(),
-      d.category ?? null,
-    ],
-  );
+export function recordDelivery(sql: Sql, d: Delivery): Promise<void> {
+  let record = records.get(sql);
+  if (!record) {
+    record = batched((ds: Delivery[]) => recordDeliveries(sql, ds), MAX_BATCH);
+    records.set(sql, record);
+  }
+  return record(d);
+}
+
+const keyOf = (k: DeliveryKey) => JSON.stringify([k.workflowId, k.eventId, k.nodeId]);
+
+async function findDeliveries(sql: Sql, keys: DeliveryKey[]): Promise<(Delivery | undefined)[]> {
+  // Alone (an idle worker), the plain statement: it is the cheaper one to plan.
+  const rows =
+    keys.length === 1
+      ? await sql.query<Row>(
+          'select * from deliveries where workflow_id = $1 and event_id = $2 and node_id = $3',
+          [keys[0].workflowId, keys[0].eventId, keys[0].nodeId],
+        )
+      : await sql.query<Row>(
+          `select d.* from deliveries d
+           join unnest($1::text[], $2::text[], $3::text[]) k (workflow_id, event_id, node_id)
+             using (workflow_id, event_id, node_id)`,
+          [keys.map((k) => k.workflowId), keys.map((k) => k.eventId), keys.map((k) => k.nodeId)],
+        );
+  const found = new Map(rows.map(fromRow).map((d) => [keyOf(d), d]));
+  return keys.map((k) => found.get(keyOf(k)));
+}
+
+const COLUMNS = `workflow_id, event_id, node_id, channel, user_hash, address, address_hash, reply,
+  message_id, status, started_at, delivered_at, category`;
+
+// In the order they came: of two records of one key in a batch, the first stands.
+async function recordDeliveries(sql: Sql, ds: Delivery[]): Promise<void[]> {
+  const columns = [
+    ds.map((d) => d.workflowId),
+    ds.map((d) => d.eventId),
+    ds.map((d) => d.nodeId),
+    ds.map((d) => d.channel),
+    ds.map((d) => d.userHash),
+    ds.map((d) => d.address),
+    ds.map((d) => d.addressHash),
+    ds.map((d) => d.reply),
+    ds.map((d) => d.messageId ?? null),
+    ds.map((d) => d.status ?? null),
+    ds.map((d) => d.startedAt.toISOString()),
+    ds.map((d) => d.deliveredAt.toISOString()),
+    ds.map((d) => d.category ?? null),
+  ];
+  if (ds.length === 1) {
+    await sql.query(
+      `insert into deliveries (${COLUMNS})
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       on conflict do nothing`,
+      columns.map(([value]) => value),
+    );
+  } else {
+    await sql.query(
+      `insert into deliveries (${COLUMNS})
+       select ${COLUMNS} from unnest($1::text[], $2::text[], $3::text[], $4::text[],
+         $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[],
+         $11::timestamptz[], $12::timestamptz[], $13::text[])
+         with ordinality as sends (${COLUMNS}, n)
+       order by n
+       on conflict do nothing`,
+      columns,
+    );
+  }
+  return ds.map(() => undefined);
 }
 
 /** A user's sends, newest first: the "messages sent" of their profile. */

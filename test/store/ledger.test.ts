@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { openStore, type Store } from '../../src/store/db';
+import { openStore, type Sql, type Store } from '../../src/store/db';
 import { findDelivery, recordDelivery, type Delivery } from '../../src/store/ledger';
 import { backends } from './backends';
 
@@ -53,6 +53,30 @@ for (const backend of backends) {
 
       assert.equal(await findDelivery(store, { ...webhook, eventId: 'ev-2' }), undefined);
       assert.deepEqual(await findDelivery(store, webhook), webhook);
+    });
+
+    it('records and finds many sends at once, each as if alone (they share statements)', async () => {
+      const sends = Array.from({ length: 40 }, (_, i) => ({
+        ...delivery,
+        workflowId: `many:${i}`,
+        status: i % 2 === 0 ? 200 : undefined,
+        messageId: i % 2 === 0 ? undefined : `<m${i}@socktech>`,
+      }));
+      const again = sends.slice(0, 10).map((d) => ({ ...d, reply: 'a later record' }));
+
+      let statements = 0;
+      const counted: Sql = {
+        query: (text, params) => (statements++, store.query(text, params)),
+        exec: (text) => store.exec(text),
+      };
+
+      await Promise.all([...sends, ...again].map((d) => recordDelivery(counted, d)));
+      const found = await Promise.all(
+        [...sends, { ...delivery, workflowId: 'many:none' }].map((d) => findDelivery(counted, d)),
+      );
+
+      assert.deepEqual(found, [...sends, undefined]);
+      assert.ok(statements <= 4, `${statements} statements for 91 sends and lookups`);
     });
   });
 }
