@@ -8,7 +8,7 @@ import {
 import type { Flow } from '../flows/schema';
 import { matchesWhere } from '../flows/where';
 import type { Store } from '../store/db';
-import { recordEntry } from '../store/entries';
+import { recordEntries, type Entry } from '../store/entries';
 import { queuePending, type PendingOperation } from '../store/pending';
 import type { RunEvent, RunUser } from '../workflows/definitions';
 import { deliver } from './deliver';
@@ -93,9 +93,10 @@ export function createIngest(deps: IngestDeps): Ingest {
 
     // Temporal's REJECT_DUPLICATE says the user entered while it retains the run: recording it
     // also after a duplicate mends an entry a crash kept from being recorded after its start.
-    const enter = async (flow: Flow, user: RunUser) => {
-      if (flow.reentry !== 'once') return;
-      await recordEntry(deps.store, { flowId: flow.id, userHash: user.hash }).catch(deps.logError);
+    // Recorded for the whole request in one statement once its starts are done.
+    const entering: Entry[] = [];
+    const enter = (flow: Flow, user: RunUser) => {
+      if (flow.reentry === 'once') entering.push({ flowId: flow.id, userHash: user.hash });
     };
 
     const start = async (
@@ -117,11 +118,11 @@ export function createIngest(deps: IngestDeps): Ingest {
       try {
         const runId = await startRun(deps, match.workflowId, input);
         changed = true;
-        await enter(flow, user);
+        enter(flow, user);
         return { ...match, outcome: 'started', runId };
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          await enter(flow, user);
+          enter(flow, user);
           return { ...match, outcome: 'duplicate' };
         }
         const operation = { kind: 'start' as const, workflowId: match.workflowId, input };
@@ -151,6 +152,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         return { id: event.id, matched, delivered, ...(undelivered.length > 0 && { undelivered }) };
       }),
     );
+    await recordEntries(deps.store, entering).catch(deps.logError);
     if (unreachable === undefined) return results;
     if (!changed) throw new TemporalUnavailableError(unreachable);
     try {

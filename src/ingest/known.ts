@@ -1,7 +1,6 @@
 import type { Flow } from '../flows/schema';
 import type { Store } from '../store/db';
-import { enteredAmong } from '../store/entries';
-import { traitsByAddress } from '../store/traits';
+import { knownUsers } from '../store/known';
 
 /** What the store knows of the users that starts need. */
 export interface Known {
@@ -13,7 +12,7 @@ export interface Known {
 const key = (flowId: string, userHash: string) => `${flowId}:${userHash}`;
 
 /**
- * Reads it for a whole request in two queries, before anything starts, so a store that fails
+ * Reads it for a whole request in one query, before anything starts, so a store that fails
  * fails the request with nothing half-done. Users without a flow to start cost no query.
  */
 export async function readKnown(
@@ -21,15 +20,13 @@ export async function readKnown(
   users: { userHash: string; flows: Flow[] }[],
 ): Promise<Known> {
   const starting = users.filter((u) => u.flows.length > 0);
-  const [traits, entered] = await Promise.all([
-    traitsByAddress(store, [...new Set(starting.map((u) => u.userHash))]),
-    enteredAmong(
-      store,
-      starting.flatMap(({ userHash, flows }) =>
-        flows.filter((f) => f.reentry === 'once').map((f) => ({ flowId: f.id, userHash })),
-      ),
+  const { traits, entered } = await knownUsers(
+    store,
+    [...new Set(starting.map((u) => u.userHash))],
+    starting.flatMap(({ userHash, flows }) =>
+      flows.filter((f) => f.reentry === 'once').map((f) => ({ flowId: f.id, userHash })),
     ),
-  ]);
+  );
   const enteredKeys = new Set(entered.map((e) => key(e.flowId, e.userHash)));
   return {
     traits: (userHash) => traits.get(userHash),

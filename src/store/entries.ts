@@ -19,6 +19,17 @@ export async function recordEntry(sql: Sql, { flowId, userHash }: Entry): Promis
   );
 }
 
+/** Records them in one statement, as ingest does for a request; each keeps its first time. */
+export async function recordEntries(sql: Sql, entries: Entry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await sql.query(
+    `insert into flow_entries (flow_id, user_hash, entered_at)
+     select flow_id, user_hash, $3 from unnest($1::text[], $2::text[]) as t(flow_id, user_hash)
+     on conflict do nothing`,
+    [entries.map((e) => e.flowId), entries.map((e) => e.userHash), new Date().toISOString()],
+  );
+}
+
 /** Those of the entries that were recorded, in one query for a whole batch of events. */
 export async function enteredAmong(sql: Sql, entries: Entry[]): Promise<Entry[]> {
   if (entries.length === 0) return [];
