@@ -8,13 +8,13 @@ import {
 import type { Flow } from '../flows/schema';
 import { matchesWhere } from '../flows/where';
 import type { Store } from '../store/db';
-import { recordEntries, type Entry } from '../store/entries';
+import type { Entry } from '../store/entries';
 import { queuePending, type PendingOperation } from '../store/pending';
 import type { RunEvent, RunUser } from '../workflows/definitions';
 import { deliver } from './deliver';
 import type { IncomingEvent } from './event';
 import { dedupeKey, userHash, workflowIdFor } from './identity';
-import { readKnown } from './known';
+import { readKnown, recordEntered } from './known';
 import type { Delivery, FailedDelivery, FlowMatch } from './match';
 import { startRun } from './startRun';
 import { failureReason, isUnreachable, TemporalUnavailableError } from './unavailable';
@@ -93,7 +93,7 @@ export function createIngest(deps: IngestDeps): Ingest {
 
     // Temporal's REJECT_DUPLICATE says the user entered while it retains the run: recording it
     // also after a duplicate mends an entry a crash kept from being recorded after its start.
-    // Recorded for the whole request in one statement once its starts are done.
+    // Recorded for the whole request at once, when its starts are done.
     const entering: Entry[] = [];
     const enter = (flow: Flow, user: RunUser) => {
       if (flow.reentry === 'once') entering.push({ flowId: flow.id, userHash: user.hash });
@@ -152,7 +152,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         return { id: event.id, matched, delivered, ...(undelivered.length > 0 && { undelivered }) };
       }),
     );
-    await recordEntries(deps.store, entering).catch(deps.logError);
+    await recordEntered(deps.store, entering).catch(deps.logError);
     if (unreachable === undefined) return results;
     if (!changed) throw new TemporalUnavailableError(unreachable);
     try {

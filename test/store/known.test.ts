@@ -3,6 +3,8 @@ import { openStore, type Store } from '../../src/store/db';
 import { recordEntries } from '../../src/store/entries';
 import { knownUsers } from '../../src/store/known';
 import { identify } from '../../src/store/profiles';
+import { readKnown, recordEntered } from '../../src/ingest/known';
+import type { Flow } from '../../src/flows/schema';
 import { backends } from './backends';
 
 for (const backend of backends) {
@@ -63,6 +65,37 @@ for (const backend of backends) {
       // welcome/h2 and trial/h1 exist and pair the ids asked about, but were not asked about.
       assert.deepEqual(known.entered, [{ flowId: 'welcome', userHash: 'h1' }]);
       assert.deepEqual(await knownUsers(store, [], []), { traits: new Map(), entered: [] });
+    });
+
+    it('shares one query among requests that come together, each given only its own users', async () => {
+      const once = { id: 'welcome', reentry: 'once' } as Flow;
+      const queries: string[] = [];
+      const counted = {
+        ...store,
+        query: ((text, params) => {
+          queries.push(text);
+          return store.query(text, params);
+        }) as Store['query'],
+      };
+      await Promise.all([
+        recordEntered(counted, [{ flowId: 'welcome', userHash: 'h5' }]),
+        recordEntered(counted, [{ flowId: 'welcome', userHash: 'h6' }]),
+      ]);
+      assert.equal(queries.length, 1);
+
+      const [first, second, none] = await Promise.all([
+        readKnown(counted, [{ userHash: 'h1', flows: [once] }]),
+        readKnown(counted, [{ userHash: 'h5', flows: [once] }]),
+        readKnown(counted, [{ userHash: 'h7', flows: [] }]),
+      ]);
+
+      assert.equal(queries.length, 2);
+      assert.deepEqual(first.traits('h1'), { plan: 'pro', name: 'Ada' });
+      assert.equal(first.entered('welcome', 'h1'), true);
+      assert.equal(first.entered('welcome', 'h5'), false, 'asked by another request');
+      assert.equal(second.traits('h1'), undefined, 'asked by another request');
+      assert.equal(second.entered('welcome', 'h5'), true);
+      assert.equal(none.traits('h7'), undefined);
     });
   });
 }
