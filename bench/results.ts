@@ -24,6 +24,8 @@ export async function resultsJson(client: Client, info: RunInfo, m: Measurements
   return {
     // The worse of the two stores; each store's below.
     flowThroughputRatio: Math.min(flow.pglite.perSecond.ratio, flow.postgres.perSecond.ratio),
+    // The send ledger's own CPU per run over Socktech's whole CPU per run, per store.
+    ledgerShareOfRunCpu: m.ledger.shareOfRunCpu,
     ingestRatio: Math.min(m.ingest.single.perSecond.ratio, m.ingest.batch.perSecond.ratio),
     // Socktech on PGlite, as `npm start` runs it; on PostgreSQL in `reaction`.
     reactionP50Ms: m.reaction.socktech.p50.median,

@@ -2,6 +2,7 @@ import type { Bundles } from './bundles';
 import type { Bench } from './context';
 import { dagCost } from './dag';
 import { ingest } from './ingest';
+import { ledgerCost } from './ledger';
 import { matchCost } from './match';
 import { workerMemory } from './memory';
 import type { Progress } from './progress';
@@ -18,6 +19,7 @@ export async function measure(stack: Stack, bundles: Bundles, sizes: Sizes, prog
   await warmUp(b);
   const reactionMs = await reaction(b);
   const throughput = await flowThroughput(b);
+  const ledger = await ledgerCost(b, throughput);
   const ingested = await ingest(b);
   const dag = await dagCost(b);
   const match = await matchCost(b);
@@ -25,6 +27,7 @@ export async function measure(stack: Stack, bundles: Bundles, sizes: Sizes, prog
   progress.done();
   return {
     throughput,
+    ledger,
     ingest: ingested,
     reaction: reactionMs,
     dag,

@@ -20,6 +20,8 @@ export interface Sizes {
     rateSeconds: number;
     settleSeconds: number;
   };
+  /** The send ledger alone: runs' worth of its store work, at each of `inFlight` at a time. */
+  ledger: { runs: number; inFlight: number[] };
   /** Reaction time: runs, one at a time, per repetition. */
   reactionSamples: number;
   dagNodes: number[];
@@ -42,6 +44,7 @@ export const FULL: Sizes = {
     rateSeconds: 4,
     settleSeconds: 3,
   },
+  ledger: { runs: 2_000, inFlight: [100, 1] },
   reactionSamples: 100,
   dagNodes: [10, 100, 500],
   matchFlows: [1, 100, 10_000],
@@ -61,6 +64,7 @@ export const QUICK: Sizes = {
     rateSeconds: 1,
     settleSeconds: 1,
   },
+  ledger: { runs: 300, inFlight: [40, 1] },
   reactionSamples: 15,
   dagNodes: [10, 30],
   matchFlows: [1, 100, 1_000],
@@ -70,5 +74,6 @@ export const QUICK: Sizes = {
 /** Progress steps: one per measured point and side, and per repetition. */
 export function steps(s: Sizes): number {
   const perRep = 3 /* throughput */ + 6 /* ingest */ + 3 /* reaction */ + s.dagNodes.length;
-  return 3 /* warm-up */ + s.reps * perRep + s.matchFlows.length + s.asleepRuns.length;
+  const ledger = 2 * s.ledger.inFlight.length;
+  return 3 /* warm-up */ + s.reps * perRep + ledger + s.matchFlows.length + s.asleepRuns.length;
 }

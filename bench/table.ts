@@ -17,6 +17,7 @@ export function formatTable(rows: string[][]): string {
 }
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 
 /** Median (min–max). */
 export const showSpread = (s: Spread, digits = 1) =>
@@ -95,6 +96,26 @@ export function report(m: Measurements): string {
     (m.stores.postgresCpuCounted
       ? " CPU on PostgreSQL includes the server's processes for the bench's database."
       : " CPU on PostgreSQL leaves out the server's: it is not on this machine.");
+  const ledger = formatTable([
+    [`send ledger alone, ${m.ledger.runs} runs`, 'PGlite', 'PostgreSQL'],
+    ...m.ledger.points.flatMap((p) => [
+      [
+        `  ${p.inFlight} in flight, runs/s`,
+        fixed(p.pglite.perSecond, 0),
+        fixed(p.postgres.perSecond, 0),
+      ],
+      ['    CPU per run, ms', fixed(p.pglite.cpuMsPerUnit, 2), fixed(p.postgres.cpuMsPerUnit, 2)],
+    ]),
+    [
+      "share of Socktech's CPU per run",
+      percent(m.ledger.shareOfRunCpu.pglite),
+      percent(m.ledger.shareOfRunCpu.postgres),
+    ],
+  ]);
+  const ledgerNote =
+    "The ledger's store work of a run of the flow (3 lookups, 2 suppression reads, 3 records) " +
+    `through the real code, without Temporal; its share at ${m.ledger.points[0].inFlight} in ` +
+    'flight against the flow throughput CPU per run above.';
   const dag = formatTable([
     ['DAG nodes', 'run, ms', 'ms/node', 'history events', 'events/node'],
     ...m.dag.map((d) => [
@@ -123,5 +144,7 @@ export function report(m: Measurements): string {
     ]),
   ]);
   const runs = `runs that had to finish: ${m.runs.finished} of ${m.runs.started} finished`;
-  return [`${sideBySide}\n${notes}`, dag, match, memory, runs].join('\n\n');
+  return [`${sideBySide}\n${notes}`, `${ledger}\n${ledgerNote}`, dag, match, memory, runs].join(
+    '\n\n',
+  );
 }

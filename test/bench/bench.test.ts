@@ -22,6 +22,7 @@ const TINY: Sizes = {
     rateSeconds: 0.3,
     settleSeconds: 0,
   },
+  ledger: { runs: 20, inFlight: [5, 1] },
   reactionSamples: 2,
   dagNodes: [3],
   matchFlows: [1, 10],
@@ -66,6 +67,23 @@ describe('npm run bench, at toy sizes', () => {
       assert.ok(rows.socktech > 0, 'each Socktech records its sends');
       assert.equal(rows.baseline, 0, 'the baseline records nothing');
     }
+  });
+
+  it("measures the send ledger's own cost on both stores, and its share of a run's CPU", () => {
+    const { ledger } = measured;
+    assert.deepEqual(
+      ledger.points.map((p) => p.inFlight),
+      TINY.ledger.inFlight,
+    );
+    for (const point of ledger.points) {
+      for (const store of [point.pglite, point.postgres]) {
+        assert.ok(store.perSecond > 0 && store.cpuMsPerUnit > 0);
+      }
+    }
+    for (const share of Object.values(ledger.shareOfRunCpu)) {
+      assert.ok(share > 0 && Number.isFinite(share));
+    }
+    assert.deepEqual(Object.keys(ledger.shareOfRunCpu).sort(), ['pglite', 'postgres']);
   });
 
   it('sees every run it started finish', () => {
