@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { StoreLocation } from '../../src/store/db';
+import { openStore, type Store, type StoreLocation } from '../../src/store/db';
 import { freshPostgresDatabase } from '../harness/postgres';
 
 export interface Backend {
@@ -28,3 +28,18 @@ export const backends: Backend[] = [
 after(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
+
+/** Declares `suite` once per backend, each on a fresh store opened before it and closed after. */
+export function onEveryStore(title: string, suite: (store: () => Store) => void): void {
+  for (const backend of backends) {
+    describe(`${title} on ${backend.name}`, function () {
+      this.timeout(120_000);
+      let store: Store;
+      before(async () => {
+        store = await openStore(await backend.fresh());
+      });
+      after(() => store?.close());
+      suite(() => store);
+    });
+  }
+}

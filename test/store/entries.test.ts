@@ -2,47 +2,37 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { userHash } from '../../src/ingest/identity';
-import { openStore, type Store } from '../../src/store/db';
 import { enteredAmong, recordEntry } from '../../src/store/entries';
 import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
 import { startSocktech, type Socktech } from '../harness/socktech';
 import { waitUntil } from '../harness/waitUntil';
-import { backends } from './backends';
+import { onEveryStore } from './backends';
 
-for (const backend of backends) {
-  describe(`once-flow entries on ${backend.name}`, function () {
-    this.timeout(120_000);
-    let store: Store;
-    before(async () => {
-      store = await openStore(await backend.fresh());
-    });
-    after(() => store?.close());
+onEveryStore('once-flow entries', (store) => {
+  it('finds the entries recorded, once each, among those asked for', async () => {
+    await recordEntry(store(), { flowId: 'welcome', userHash: 'h1' });
+    await recordEntry(store(), { flowId: 'welcome', userHash: 'h1' });
+    await recordEntry(store(), { flowId: 'trial', userHash: 'h2' });
 
-    it('finds the entries recorded, once each, among those asked for', async () => {
-      await recordEntry(store, { flowId: 'welcome', userHash: 'h1' });
-      await recordEntry(store, { flowId: 'welcome', userHash: 'h1' });
-      await recordEntry(store, { flowId: 'trial', userHash: 'h2' });
+    const found = await enteredAmong(store(), [
+      { flowId: 'welcome', userHash: 'h1' },
+      { flowId: 'welcome', userHash: 'h2' },
+      { flowId: 'trial', userHash: 'h2' },
+      { flowId: 'trial', userHash: 'h1' },
+    ]);
 
-      const found = await enteredAmong(store, [
-        { flowId: 'welcome', userHash: 'h1' },
-        { flowId: 'welcome', userHash: 'h2' },
-        { flowId: 'trial', userHash: 'h2' },
-        { flowId: 'trial', userHash: 'h1' },
-      ]);
-
-      assert.deepEqual(found.map((e) => `${e.flowId}/${e.userHash}`).sort(), [
-        'trial/h2',
-        'welcome/h1',
-      ]);
-      assert.deepEqual(await enteredAmong(store, []), []);
-      const [{ count }] = await store.query<{ count: number }>(
-        'select count(*)::int as count from flow_entries',
-      );
-      assert.equal(count, 2);
-    });
+    assert.deepEqual(found.map((e) => `${e.flowId}/${e.userHash}`).sort(), [
+      'trial/h2',
+      'welcome/h1',
+    ]);
+    assert.deepEqual(await enteredAmong(store(), []), []);
+    const [{ count }] = await store().query<{ count: number }>(
+      'select count(*)::int as count from flow_entries',
+    );
+    assert.equal(count, 2);
   });
-}
+});
 
 describe('a once flow beyond Temporal retention', function () {
   // Temporal deletes a run in the background, in up to 20 s on a busy machine.
