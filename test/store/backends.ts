@@ -29,17 +29,28 @@ after(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
-/** Declares `suite` once per backend, each on a fresh store opened before it and closed after. */
-export function onEveryStore(title: string, suite: (store: () => Store) => void): void {
+/**
+ * Declares `suite` once per backend, each on a fresh store opened before it and closed after;
+ * `where` opens it again, as another process would.
+ */
+export function onEveryStore(
+  title: string,
+  suite: (store: () => Store, where: () => StoreLocation) => void,
+): void {
   for (const backend of backends) {
     describe(`${title} on ${backend.name}`, function () {
       this.timeout(120_000);
+      let where: StoreLocation;
       let store: Store;
       before(async () => {
-        store = await openStore(await backend.fresh());
+        where = await backend.fresh();
+        store = await openStore(where);
       });
       after(() => store?.close());
-      suite(() => store);
+      suite(
+        () => store,
+        () => where,
+      );
     });
   }
 }
