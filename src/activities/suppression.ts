@@ -1,27 +1,18 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { batched } from '../store/batch';
+import { batchedPerSql } from '../store/batch';
 import type { Sql } from '../store/db';
 import { suppressedAmong } from '../store/subscriptions';
 
 // Sends running at once ask together: one statement for many (see store/batch.ts).
-const readers = new WeakMap<Sql, (hashes: string[]) => Promise<string[]>>();
-
-function reader(ledger: Sql): (hashes: string[]) => Promise<string[]> {
-  let read = readers.get(ledger);
-  if (!read) {
-    read = batched(async (asks: string[][]) => {
-      const suppressed = new Set(await suppressedAmong(ledger, [...new Set(asks.flat())]));
-      return asks.map((hashes) => hashes.filter((h) => suppressed.has(h)));
-    }, 500);
-    readers.set(ledger, read);
-  }
-  return read;
-}
+const read = batchedPerSql(async (ledger: Sql, asks: string[][]) => {
+  const suppressed = new Set(await suppressedAmong(ledger, [...new Set(asks.flat())]));
+  return asks.map((hashes) => hashes.filter((h) => suppressed.has(h)));
+}, 500);
 
 /** The hashes of recipients who must not get marketing email. */
 export async function suppressedRecipients(ledger: Sql, hashes: string[]): Promise<string[]> {
   try {
-    return await reader(ledger)(hashes);
+    return await read(ledger, hashes);
   } catch (err) {
     // Nothing went out yet: the workflow's retry loop tries again after its back-off.
     throw ApplicationFailure.retryable(

@@ -1,5 +1,5 @@
 import type { Flow } from '../flows/schema';
-import { batched } from '../store/batch';
+import { batchedPerSql } from '../store/batch';
 import type { Sql, Store } from '../store/db';
 import { recordEntries, type Entry } from '../store/entries';
 import { knownUsers, type KnownUsers } from '../store/known';
@@ -20,9 +20,6 @@ interface Asked {
 const MAX_REQUESTS = 50;
 
 const key = (flowId: string, userHash: string) => `${flowId}:${userHash}`;
-
-const readers = new WeakMap<Sql, (asked: Asked) => Promise<KnownUsers>>();
-const recorders = new WeakMap<Sql, (entries: Entry[]) => Promise<void>>();
 
 /**
  * The requests that come in one event-loop turn, or while a query is under way, share one
@@ -46,6 +43,12 @@ async function readAll(sql: Sql, asked: Asked[]): Promise<KnownUsers[]> {
   }));
 }
 
+const read = batchedPerSql(readAll, MAX_REQUESTS);
+const record = batchedPerSql(async (sql: Sql, all: Entry[][]) => {
+  await recordEntries(sql, all.flat());
+  return all.map(() => undefined);
+}, MAX_REQUESTS);
+
 /**
  * Reads it for a whole request before anything starts, so a store that fails fails the request
  * with nothing half-done. Users without a flow to start cost no query.
@@ -61,13 +64,10 @@ export async function readKnown(
       flows.filter((f) => f.reentry === 'once').map((f) => ({ flowId: f.id, userHash })),
     ),
   };
-  let read = readers.get(store);
-  if (!read) {
-    read = batched((all: Asked[]) => readAll(store, all), MAX_REQUESTS);
-    readers.set(store, read);
-  }
   const { traits, entered } =
-    asked.addressHashes.length === 0 ? { traits: new Map(), entered: [] } : await read(asked);
+    asked.addressHashes.length === 0
+      ? { traits: new Map(), entered: [] }
+      : await read(store, asked);
   const enteredKeys = new Set(entered.map((e) => key(e.flowId, e.userHash)));
   return {
     traits: (userHash) => traits.get(userHash),
@@ -81,13 +81,5 @@ export async function readKnown(
  */
 export function recordEntered(store: Store, entries: Entry[]): Promise<void> {
   if (entries.length === 0) return Promise.resolve();
-  let record = recorders.get(store);
-  if (!record) {
-    record = batched(async (all: Entry[][]) => {
-      await recordEntries(store, all.flat());
-      return all.map(() => undefined);
-    }, MAX_REQUESTS);
-    recorders.set(store, record);
-  }
-  return record(entries);
+  return record(store, entries);
 }

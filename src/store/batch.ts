@@ -1,3 +1,5 @@
+import type { Sql } from './db';
+
 interface Waiting<I, R> {
   item: I;
   resolve(result: R): void;
@@ -38,4 +40,20 @@ export function batched<I, R>(
         setImmediate(() => void drain());
       }
     });
+}
+
+/** `batched` for each store (or transaction) on its own, its queue made on first use. */
+export function batchedPerSql<I, R>(
+  work: (sql: Sql, items: I[]) => Promise<R[]>,
+  maxSize: number,
+): (sql: Sql, item: I) => Promise<R> {
+  const queues = new WeakMap<Sql, (item: I) => Promise<R>>();
+  return (sql, item) => {
+    let queue = queues.get(sql);
+    if (!queue) {
+      queue = batched((items: I[]) => work(sql, items), maxSize);
+      queues.set(sql, queue);
+    }
+    return queue(item);
+  };
 }

@@ -1,5 +1,5 @@
 import type { Category } from '../flows/schema';
-import { batched } from './batch';
+import { batchedPerSql } from './batch';
 import type { Sql } from './db';
 
 /**
@@ -50,26 +50,16 @@ interface Row {
 // Many sends run at once (a worker runs up to 100 local activities): their lookups, and their
 // records, share a statement each (see batch.ts) instead of a round trip and a commit apiece.
 const MAX_BATCH = 500;
-const lookups = new WeakMap<Sql, (key: DeliveryKey) => Promise<Delivery | undefined>>();
-const records = new WeakMap<Sql, (d: Delivery) => Promise<void>>();
+const lookup = batchedPerSql(findDeliveries, MAX_BATCH);
+const record = batchedPerSql(recordDeliveries, MAX_BATCH);
 
 export function findDelivery(sql: Sql, key: DeliveryKey): Promise<Delivery | undefined> {
-  let lookup = lookups.get(sql);
-  if (!lookup) {
-    lookup = batched((keys: DeliveryKey[]) => findDeliveries(sql, keys), MAX_BATCH);
-    lookups.set(sql, lookup);
-  }
-  return lookup(key);
+  return lookup(sql, key);
 }
 
 /** The first record of a key stands: a later one for the same key is dropped. */
 export function recordDelivery(sql: Sql, d: Delivery): Promise<void> {
-  let record = records.get(sql);
-  if (!record) {
-    record = batched((ds: Delivery[]) => recordDeliveries(sql, ds), MAX_BATCH);
-    records.set(sql, record);
-  }
-  return record(d);
+  return record(sql, d);
 }
 
 const keyOf = (k: DeliveryKey) => JSON.stringify([k.workflowId, k.eventId, k.nodeId]);
