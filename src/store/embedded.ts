@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Sql, Store } from './db';
+import { preparedQueries } from './prepared';
 
 /**
  * PGlite: PostgreSQL compiled to WebAssembly, in this process. One process only may open a
@@ -10,7 +11,8 @@ export async function openEmbedded(dataDir?: string): Promise<Store> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   return {
-    ...sql(db),
+    query: preparedQueries(db),
+    exec: sql(db).exec,
     transaction: (work) => db.transaction((tx) => work(sql(tx))),
     ping: async () => {
       await db.query('select 1');

@@ -1,0 +1,95 @@
+import {
+  parse,
+  protocol,
+  type PGlite,
+  type messages as BackendMessages,
+} from '@electric-sql/pglite';
+
+type RowDescription = BackendMessages.RowDescriptionMessage;
+
+interface Statement {
+  name: string;
+  /** The type of each parameter, as the server inferred it. */
+  types: number[];
+  /** Absent for a statement that returns no rows. */
+  rows?: RowDescription;
+}
+
+/** More than the store's statements, all fixed texts: a text past it runs unprepared. */
+const MAX_STATEMENTS = 500;
+
+const { serialize } = protocol;
+
+/**
+ * PGlite's `query` parses, analyses and plans its statement every time, in six calls into
+ * PostgreSQL; for the store's short statements that is most of their cost (a ledger lookup took
+ * 0.28 ms of CPU that way, 0.09 ms prepared). So each text is prepared once, by name, and then
+ * runs as one bind, execute and sync. Results and errors are those of `query`.
+ */
+export function preparedQueries(db: PGlite) {
+  const statements = new Map<string, Statement>();
+  let prepared = 0;
+
+  const prepare = async (text: string): Promise<Statement> => {
+    const name = `socktech_${prepared++}`;
+    const { messages } = await db.execProtocol(
+      concat([
+        serialize.parse({ name, text }),
+        serialize.describe({ type: 'S', name }),
+        serialize.sync(),
+      ]),
+      { syncToFs: false },
+    );
+    const rows = messages.find((m): m is RowDescription => m.name === 'rowDescription');
+    const statement = { name, types: parse.parseDescribeStatementResults(messages), rows };
+    statements.set(text, statement);
+    return statement;
+  };
+
+  const run = async (text: string, params: unknown[], again = false): Promise<unknown[]> => {
+    const statement = statements.get(text) ?? (await prepare(text));
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = db.serializers[statement.types[i]];
+      return serializer ? serializer(value) : String(value);
+    });
+    let messages: BackendMessages.BackendMessage[];
+    try {
+      ({ messages } = await db.execProtocol(
+        concat([
+          serialize.bind({ statement: statement.name, values }),
+          serialize.execute({}),
+          serialize.sync(),
+        ]),
+      ));
+    } catch (err) {
+      // A table changed under a `select *` since it was prepared ("cached plan must not change
+      // result type"): prepared anew, it answers as `query` would.
+      if (again || (err as { code?: string }).code !== '0A000') throw err;
+      statements.delete(text);
+      return run(text, params, true);
+    }
+    const described = statement.rows ? [statement.rows, ...messages] : messages;
+    return parse.parseResults(described, db.parsers)[0].rows;
+  };
+
+  return async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
+    if (!statements.has(text) && statements.size >= MAX_STATEMENTS) {
+      return (await db.query<T>(text, params)).rows;
+    }
+    // The locks `query` takes: none of it runs inside another's transaction or query.
+    return db._runExclusiveTransaction(() =>
+      db._runExclusiveQuery(async () => (await run(text, params)) as T[]),
+    );
+  };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  return whole;
+}
