@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { EventResult } from '../src/ingest/ingest';
 import { sleeper, threeActions } from './baseline/workflows';
 import { FLOW_EVENT, SLEEP_EVENT } from './flows';
+import { postJson } from './post';
 
 /** `socktech`: with its store on PGlite; `socktechPostgres`: on PostgreSQL. */
 export type SideName = 'baseline' | 'socktech' | 'socktechPostgres';
@@ -62,13 +63,12 @@ export async function postEvents(
   emails: string[],
 ): Promise<string[]> {
   const events = emails.map((email) => ({ name, email, properties: { name: 'Ada' } }));
-  const res = await fetch(`${apiUrl}/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(events.length === 1 ? events[0] : events),
-  });
-  if (res.status !== 202) throw new Error(`POST /v1/events: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { events: EventResult[] };
+  const res = await postJson(
+    `${apiUrl}/v1/events`,
+    JSON.stringify(events.length === 1 ? events[0] : events),
+  );
+  if (res.status !== 202) throw new Error(`POST /v1/events: ${res.status} ${res.text}`);
+  const body = JSON.parse(res.text) as { events: EventResult[] };
   return body.events.map(({ matched }) => {
     if (matched.length !== 1 || matched[0].outcome !== 'started') {
       throw new Error(`expected one started run, got ${JSON.stringify(matched)}`);
