@@ -11,7 +11,7 @@ export async function openEmbedded(dataDir?: string): Promise<Store> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   return {
-    query: preparedQueries(db),
+    query: await preparedQueries(db),
     exec: sql(db).exec,
     transaction: (work) => db.transaction((tx) => work(sql(tx))),
     ping: async () => {

@@ -4,11 +4,11 @@ import { preparedQueries } from '../../src/store/prepared';
 
 describe('PGlite statements prepared once', () => {
   let db: PGlite;
-  let query: ReturnType<typeof preparedQueries>;
+  let query: Awaited<ReturnType<typeof preparedQueries>>;
 
   before(async () => {
     db = await PGlite.create();
-    query = preparedQueries(db);
+    query = await preparedQueries(db);
     await db.exec(`create table sends (
       id text primary key, n int, at timestamptz, tags text[], doc jsonb, note text)`);
   });
@@ -38,8 +38,20 @@ describe('PGlite statements prepared once', () => {
     assert.deepEqual(await query(insert, ['c', 1, at, [], {}, 'x']), []);
 
     const before = await preparedCount();
-    for (let i = 0; i < 5; i++) await query(select, [[String(i)]]);
+    for (let i = 0; i < 10; i++) await query(select, [[String(i)]]);
     assert.equal(await preparedCount(), before);
+  });
+
+  it('plans each run with its values, never once for any', async () => {
+    // The form of the store's batched statements, which PostgreSQL would plan once for all.
+    const select = 'select s.id from sends s join unnest($1::text[]) k (id) using (id)';
+    for (let i = 0; i < 10; i++) await query(select, [['a']]);
+
+    const { rows } = await db.query<{ generic_plans: number; custom_plans: number }>(
+      'select generic_plans::int, custom_plans::int from pg_prepared_statements where statement = $1',
+      [select],
+    );
+    assert.deepEqual(rows, [{ generic_plans: 0, custom_plans: 10 }]);
   });
 
   it('throws the server’s error, and the next statements run', async () => {
