@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Store } from '../store/db';
-import { recordEntry } from '../store/entries';
+import { recordEntries } from '../store/entries';
 import {
   claimPending,
   completePending,
@@ -54,7 +54,7 @@ export function startRelay(options: RelayOptions): Relay {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     if (op.input.flow.reentry === 'once') {
-      await recordEntry(store, { flowId: op.flowId, userHash: op.input.user.hash });
+      await recordEntries(store, [{ flowId: op.flowId, userHash: op.input.user.hash }]);
     }
   };
 

@@ -17,8 +17,7 @@ interface Row {
 
 /**
  * The traits of the addresses and which of the entries exist, in one query: ingest needs both
- * before a start, and on the embedded store each query costs some 0.3 to 0.5 ms of CPU in this
- * process. An address with several user ids gets their traits merged, the most recently
+ * before a start, and on the embedded store each query costs CPU in this very process. An address with several user ids gets their traits merged, the most recently
  * identified winning.
  */
 export async function knownUsers(

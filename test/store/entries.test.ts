@@ -2,18 +2,23 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { userHash } from '../../src/ingest/identity';
-import { enteredAmong, recordEntry } from '../../src/store/entries';
+import type { Sql } from '../../src/store/db';
+import { recordEntries, type Entry } from '../../src/store/entries';
+import { knownUsers } from '../../src/store/known';
 import { testFlow } from '../harness/flows';
 import { harness } from '../harness/hooks';
 import { startSocktech, type Socktech } from '../harness/socktech';
 import { waitUntil } from '../harness/waitUntil';
 import { onEveryStore } from './backends';
 
+const enteredAmong = async (store: Sql, entries: Entry[]) =>
+  (await knownUsers(store, [], entries)).entered;
+
 onEveryStore('once-flow entries', (store) => {
   it('finds the entries recorded, once each, among those asked for', async () => {
-    await recordEntry(store(), { flowId: 'welcome', userHash: 'h1' });
-    await recordEntry(store(), { flowId: 'welcome', userHash: 'h1' });
-    await recordEntry(store(), { flowId: 'trial', userHash: 'h2' });
+    await recordEntries(store(), [{ flowId: 'welcome', userHash: 'h1' }]);
+    await recordEntries(store(), [{ flowId: 'welcome', userHash: 'h1' }]);
+    await recordEntries(store(), [{ flowId: 'trial', userHash: 'h2' }]);
 
     const found = await enteredAmong(store(), [
       { flowId: 'welcome', userHash: 'h1' },
