@@ -6,6 +6,8 @@ export interface Mail {
   messageId: string;
   to: string;
   subject: string;
+  /** Date.now() when the sink had it. */
+  at: number;
 }
 
 export interface WebhookCall {
@@ -14,12 +16,8 @@ export interface WebhookCall {
   path: string;
   /** What the sink answered: only a 2xx is a delivery. */
   status: number;
-}
-
-export interface HeldCall {
-  /** The held call's Idempotency-Key; none when no call came in time. */
-  key?: string;
-  answer(): void;
+  /** Date.now() when the sink had it. */
+  at: number;
 }
 
 /** Webhook paths that answer other than 200. */
@@ -36,11 +34,6 @@ export interface CountingSink {
   webhookUrl: string;
   mails(): Promise<Mail[]>;
   webhookCalls(): WebhookCall[];
-  /**
-   * Holds the next webhook call in flight, unanswered, as a kill would find a send it
-   * interrupts; resolves when it arrives, or after `timeoutMs` with none.
-   */
-  nextCall(timeoutMs: number): Promise<HeldCall>;
   smtpDown(): void;
   smtpUp(): Promise<void>;
   close(): Promise<void>;
@@ -49,7 +42,6 @@ export interface CountingSink {
 export async function startCountingSink(): Promise<CountingSink> {
   const calls: WebhookCall[] = [];
   const seen = new Set<string>();
-  let holding: ((held: HeldCall) => void) | undefined;
   const answer = (path: string, key: string) => {
     if (path === REFUSING_PATH) return 400;
     if (path === FLAKY_PATH && !seen.has(key)) return 500;
@@ -59,14 +51,11 @@ export async function startCountingSink(): Promise<CountingSink> {
     startMailSink({ smtpPort: 0, webPort: 0 }),
     startWebhookReceiver({
       port: 0,
-      respond: async ({ path, headers }) => {
+      respond: ({ path, headers }) => {
         const key = String(headers['idempotency-key'] ?? '');
         const status = answer(path, key);
         seen.add(key);
-        calls.push({ key, path, status });
-        const hold = holding;
-        holding = undefined;
-        if (hold) await new Promise<void>((answer) => hold({ key, answer }));
+        calls.push({ key, path, status, at: Date.now() });
         return status;
       },
     }),
@@ -80,19 +69,9 @@ export async function startCountingSink(): Promise<CountingSink> {
         messageId: m.messageId,
         to: m.to.join(','),
         subject: m.subject,
+        at: m.receivedAt,
       })),
     webhookCalls: () => [...calls],
-    nextCall: (timeoutMs) =>
-      new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          holding = undefined;
-          resolve({ answer: () => {} });
-        }, timeoutMs);
-        holding = (held) => {
-          clearTimeout(timer);
-          resolve(held);
-        };
-      }),
     smtpDown: () => gate.shut(),
     smtpUp: () => gate.open(),
     close: async () => {

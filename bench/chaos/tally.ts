@@ -1,4 +1,4 @@
-import { REFUSING_PATH, type Mail, type WebhookCall } from './sink';
+import { REFUSING_PATH, type CountingSink, type Mail, type WebhookCall } from './sink';
 import type { ExpectedRun } from './runs';
 
 export interface DeliveryTally {
@@ -64,4 +64,20 @@ export function tallyDeliveries(
 /** How many values repeat one seen before. */
 function extra(values: readonly string[]): number {
   return values.length - new Set(values).size;
+}
+
+/** A copy of a delivery the sink took: by `Message-ID` or `Idempotency-Key`, and when. */
+export interface Taken {
+  key: string;
+  at: number;
+}
+
+export async function deliveriesTaken(sink: CountingSink): Promise<Taken[]> {
+  return [
+    ...(await sink.mails()).map((m) => ({ key: m.messageId, at: m.at })),
+    ...sink
+      .webhookCalls()
+      .filter((c) => c.status < 300)
+      .map((c) => ({ key: c.key, at: c.at })),
+  ];
 }

@@ -14,6 +14,8 @@ export interface SunkMessage {
   text: string;
   /** Lower-case names, as MailDev parsed them. */
   headers: Record<string, string | string[]>;
+  /** Date.now() when the sink had it, before it answered the message's DATA. */
+  receivedAt: number;
 }
 
 export interface MailSink {
@@ -39,6 +41,9 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
     silent: true,
   });
   const { smtp, api } = await maildev.start();
+  // MailDev's own `time` is the message's Date header, to the second.
+  const receivedAt = new Map<string, number>();
+  smtp.on('new', (email) => receivedAt.set(email.id, Date.now()));
 
   const messages = async () =>
     (await smtp.getAllEmails()).map((email) => ({
@@ -48,12 +53,16 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
       html: email.html ?? '',
       text: email.text ?? '',
       headers: email.headers,
+      receivedAt: receivedAt.get(email.id) ?? new Date(email.time).getTime(),
     }));
 
   // One at a time rather than deleteAllEmails(): MailDev keeps the raw files of every
   // instance in one temporary directory, which deleteAllEmails() would empty for all of them.
   const clear = async () => {
-    for (const email of await smtp.getAllEmails()) await smtp.deleteEmail(email.id);
+    for (const email of await smtp.getAllEmails()) {
+      await smtp.deleteEmail(email.id);
+      receivedAt.delete(email.id);
+    }
   };
 
   return {

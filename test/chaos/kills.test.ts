@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { temporalKills, workerKills, type KillSizes } from '../../bench/chaos/kills';
 import { seeded } from '../../bench/chaos/random';
+import { missedTargets } from '../../bench/chaos/scenario';
 import { startChaosSystem, type ChaosSystem } from '../../bench/chaos/system';
 
-// Scenarios 1 and 2 of `npm run chaos` at small size: real processes, real SIGKILLs.
-const SIZES: KillSizes = { runs: 20, kills: 2, gapS: [0.3, 1] };
+// Scenarios 1 and 2 of `npm run chaos` at small size: real processes, real SIGKILLs. Three kills,
+// each early in its wave while many runs send: with the send ledger switched off, every one of
+// three tries failed (5 to 7 duplicates of sends done before a kill); two kills failed half.
+const SIZES: KillSizes = { runs: 40, kills: 3, gapS: [0.3, 0.8] };
 
 describe('npm run chaos, kills at small size', () => {
   let sys: ChaosSystem;
@@ -24,7 +27,7 @@ describe('npm run chaos, kills at small size', () => {
     ['worker+API process', workerKills],
     ['Temporal server', temporalKills],
   ] as const) {
-    it(`${victim} SIGKILLed twice mid-send: every run completes, nothing lost, nothing done sent again`, async function () {
+    it(`${victim} SIGKILLed ${SIZES.kills} times mid-send: every run completes, nothing lost, only sends in flight sent again`, async function () {
       this.timeout(240_000);
       const result = await scenario(sys, SIZES, random, quiet);
       const context = JSON.stringify({ runs: result.runs, deliveries: result.deliveries });
@@ -32,7 +35,7 @@ describe('npm run chaos, kills at small size', () => {
       assert.equal(result.runs.completed, SIZES.runs, context);
       assert.equal(result.deliveries.lost, 0, context);
       // Sends in flight at a kill may go twice (at least once); a send done before it, never.
-      assert.deepEqual(result.failures, [], context);
+      assert.deepEqual(missedTargets({ ...result, crashes: 0, durationS: 0 }), [], context);
     });
   }
 });
