@@ -41,7 +41,8 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
     silent: true,
   });
   const { smtp, api } = await maildev.start();
-  // MailDev's own `time` is the message's Date header, to the second.
+  // MailDev's own `time` is the message's Date header, to the second: the fallback only for a
+  // message it never announced (one restored from its folder).
   const receivedAt = new Map<string, number>();
   smtp.on('new', (email) => receivedAt.set(email.id, Date.now()));
 

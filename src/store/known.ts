@@ -17,8 +17,8 @@ interface Row {
 
 /**
  * The traits of the addresses and which of the entries exist, in one query: ingest needs both
- * before a start, and on the embedded store each query costs CPU in this very process. An address with several user ids gets their traits merged, the most recently
- * identified winning.
+ * before a start, and on the embedded store each query costs CPU in this very process. An
+ * address with several user ids gets their traits merged, the most recently identified winning.
  */
 export async function knownUsers(
   sql: Sql,

@@ -5,8 +5,8 @@ import { missedTargets } from '../../bench/chaos/scenario';
 import { startChaosSystem, type ChaosSystem } from '../../bench/chaos/system';
 
 // Scenarios 1 and 2 of `npm run chaos` at small size: real processes, real SIGKILLs. Three kills,
-// each early in its wave while many runs send: with the send ledger switched off, every one of
-// three tries failed (5 to 7 duplicates of sends done before a kill); two kills failed half.
+// each early in its wave while many runs send: with the send ledger switched off, each of three
+// tries failed (5 to 7 duplicates of sends done before a kill); with two kills, one try in two.
 const SIZES: KillSizes = { runs: 40, kills: 3, gapS: [0.3, 0.8] };
 
 describe('npm run chaos, kills at small size', () => {
