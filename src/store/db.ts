@@ -2,9 +2,22 @@ import { openEmbedded } from './embedded';
 import { migrate } from './migrate';
 import { openPostgres } from './postgres';
 
+export interface QueryOptions {
+  /**
+   * Planned once for any values instead of at every run, on PGlite (see prepared.ts). Only for
+   * a statement whose best plan does not depend on its values, such as a lookup by key.
+   * PostgreSQL plans the pool's unnamed statements at every run either way.
+   */
+  planOnce?: boolean;
+}
+
 /** Where queries run: the store itself, or one transaction of it. PostgreSQL's dialect. */
 export interface Sql {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<Row[]>;
   /** Several statements and no parameters, as a migration is written. */
   exec(text: string): Promise<void>;
 }

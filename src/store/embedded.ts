@@ -10,10 +10,15 @@ import { preparedQueries } from './prepared';
 export async function openEmbedded(dataDir?: string): Promise<Store> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
+  const prepared = await preparedQueries(db);
   return {
-    query: await preparedQueries(db),
+    query: prepared.query,
     exec: sql(db).exec,
-    transaction: (work) => db.transaction((tx) => work(sql(tx))),
+    transaction: (work) =>
+      db.transaction(async (tx) => {
+        await prepared.planPerRun(tx);
+        return work(sql(tx));
+      }),
     ping: async () => {
       await db.query('select 1');
     },

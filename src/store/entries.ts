@@ -21,5 +21,6 @@ export async function recordEntries(sql: Sql, entries: Entry[]): Promise<void> {
      select flow_id, user_hash, $3 from unnest($1::text[], $2::text[]) as t(flow_id, user_hash)
      on conflict do nothing`,
     [entries.map((e) => e.flowId), entries.map((e) => e.userHash), new Date().toISOString()],
+    { planOnce: true },
   );
 }

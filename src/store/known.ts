@@ -44,6 +44,7 @@ export async function knownUsers(
       unique(entries.map((e) => e.flowId)),
       unique(entries.map((e) => e.userHash)),
     ],
+    { planOnce: true },
   );
   const asked = new Set(entries.map((e) => `${e.flowId}:${e.userHash}`));
   for (const row of rows) {

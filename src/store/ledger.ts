@@ -65,12 +65,14 @@ export function recordDelivery(sql: Sql, d: Delivery): Promise<void> {
 const keyOf = (k: DeliveryKey) => JSON.stringify([k.workflowId, k.eventId, k.nodeId]);
 
 async function findDeliveries(sql: Sql, keys: DeliveryKey[]): Promise<(Delivery | undefined)[]> {
-  // Alone (an idle worker), the plain statement: it is the cheaper one to plan.
+  // Alone (an idle worker), the plain statement, planned once for any key; a batch's join of
+  // its keys is planned at each run (see prepared.ts).
   const rows =
     keys.length === 1
       ? await sql.query<Row>(
           'select * from deliveries where workflow_id = $1 and event_id = $2 and node_id = $3',
           [keys[0].workflowId, keys[0].eventId, keys[0].nodeId],
+          { planOnce: true },
         )
       : await sql.query<Row>(
           `select d.* from deliveries d
@@ -108,6 +110,7 @@ async function recordDeliveries(sql: Sql, ds: Delivery[]): Promise<void[]> {
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        on conflict do nothing`,
       columns.map(([value]) => value),
+      { planOnce: true },
     );
   } else {
     await sql.query(
@@ -119,6 +122,7 @@ async function recordDeliveries(sql: Sql, ds: Delivery[]): Promise<void[]> {
        order by n
        on conflict do nothing`,
       columns,
+      { planOnce: true },
     );
   }
   return ds.map(() => undefined);

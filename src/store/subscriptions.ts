@@ -57,6 +57,7 @@ export async function suppressedAmong(sql: Sql, addressHashes: string[]): Promis
   const rows = await sql.query<{ address_hash: string }>(
     'select address_hash from suppressions where address_hash = any($1)',
     [addressHashes],
+    { planOnce: true },
   );
   return rows.map((r) => r.address_hash);
 }

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
+import { openEmbedded } from '../../src/store/embedded';
 import { preparedQueries } from '../../src/store/prepared';
 
 describe('PGlite statements prepared once', () => {
   let db: PGlite;
-  let query: Awaited<ReturnType<typeof preparedQueries>>;
+  let query: Awaited<ReturnType<typeof preparedQueries>>['query'];
 
   before(async () => {
     db = await PGlite.create();
-    query = await preparedQueries(db);
+    ({ query } = await preparedQueries(db));
     await db.exec(`create table sends (
       id text primary key, n int, at timestamptz, tags text[], doc jsonb, note text)`);
   });
@@ -42,16 +43,38 @@ describe('PGlite statements prepared once', () => {
     assert.equal(await preparedCount(), before);
   });
 
-  it('plans each run with its values, never once for any', async () => {
+  const plans = async (statement: string) =>
+    (
+      await db.query<{ generic_plans: number; custom_plans: number }>(
+        `select generic_plans::int, custom_plans::int from pg_prepared_statements
+         where statement = $1`,
+        [statement],
+      )
+    ).rows;
+
+  it('plans each run with its values, unless asked to plan once, one run after another', async () => {
     // The form of the store's batched statements, which PostgreSQL would plan once for all.
     const select = 'select s.id from sends s join unnest($1::text[]) k (id) using (id)';
-    for (let i = 0; i < 10; i++) await query(select, [['a']]);
+    const byKey = 'select id from sends where id = $1';
+    for (let i = 0; i < 10; i++) {
+      await query(select, [['a']]);
+      await query(byKey, ['a'], { planOnce: true });
+    }
+    assert.deepEqual(await plans(select), [{ generic_plans: 0, custom_plans: 10 }]);
+    assert.deepEqual(await plans(byKey), [{ generic_plans: 10, custom_plans: 0 }]);
+  });
 
-    const { rows } = await db.query<{ generic_plans: number; custom_plans: number }>(
-      'select generic_plans::int, custom_plans::int from pg_prepared_statements where statement = $1',
-      [select],
-    );
-    assert.deepEqual(rows, [{ generic_plans: 0, custom_plans: 10 }]);
+  it("plans a transaction's statements at each run, after a statement planned once", async () => {
+    const store = await openEmbedded();
+    try {
+      await store.query('select 1 where $1::int = 1', [1], { planOnce: true });
+      const mode = await store.transaction((tx) => tx.query('show plan_cache_mode'));
+      assert.deepEqual(mode, [{ plan_cache_mode: 'force_custom_plan' }]);
+      const after = await store.query('select current_setting($1) as mode', ['plan_cache_mode']);
+      assert.deepEqual(after, [{ mode: 'force_custom_plan' }]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('throws the server’s error, and the next statements run', async () => {
