@@ -9,31 +9,26 @@ const HISTORY_EVENTS = 10_000;
 const MIN_HISTORY_EVENTS = 10;
 
 /**
- * Resolves when the run stops before its nodes are done: with "failed" once a node failed it
- * and no attempt is in flight any more; with "continue" once the history is long (past the
- * input's limit, or as Temporal suggests) at a moment when every node in flight sleeps, in a
- * delay, a back-off or a wait: then no attempt is half done, and each sleeping node resumes
- * from its deadline in the next run. One condition watches both: each condition costs promises,
- * and the SDK records a stack trace for every promise a workflow makes.
+ * Resolves once the history is long (past the input's limit, or as Temporal suggests) at a
+ * moment when every node in flight sleeps, in a delay, a back-off or a wait: then no attempt
+ * is half done, and each sleeping node resumes from its deadline in the next run.
  */
-export async function stopsEarly(run: Run): Promise<'failed' | 'continue'> {
+export async function historyOutgrown(run: Run): Promise<void> {
   const limit = Math.max(MIN_HISTORY_EVENTS, run.input.limits?.historyEvents ?? HISTORY_EVENTS);
   const long = () => {
     const { historyLength, continueAsNewSuggested } = workflowInfo();
     return continueAsNewSuggested || historyLength >= limit;
   };
-  const failed = () => run.failing && run.inFlight === 0;
   for (;;) {
     // A condition is also tried as it is set, in the middle of a task, where a node may be
     // between waking up and its next step: only later tries see the run at rest.
     let tries = 0;
-    await condition(() => failed() || (tries++ > 0 && asleep(run) && long()));
-    if (failed()) return 'failed';
-    if (patched(PATCHES.continueAsNew)) return 'continue';
+    await condition(() => tries++ > 0 && asleep(run) && long());
+    if (patched(PATCHES.continueAsNew)) return;
     // Replaying a run recorded before continue-as-new, which went on here: so does this, and
     // asks again after its next task.
     const length = workflowInfo().historyLength;
-    await condition(() => failed() || workflowInfo().historyLength > length);
+    await condition(() => workflowInfo().historyLength > length);
   }
 }
 

@@ -32,7 +32,7 @@ function sameValue(path: string, trigger: RunEvent, event: RunEvent): boolean {
 /** Ends the run at once: nothing starts any more, and every sleep is woken and dropped. */
 export function exitRun(run: Run, progress: RunProgress, event: RunEvent): void {
   run.exit = progress.exit = { event, at: new Date().toISOString() };
-  run.sleeping?.cancel();
+  run.sleeping.cancel();
 }
 
 /** For the runs list: Temporal's own status of an exited run is Completed. */

@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  condition,
   continueAsNew,
   isCancellation,
   patched,
@@ -9,7 +10,7 @@ import {
 import { parseEdge, type Edge } from '../flows/edges';
 import type { Action } from '../flows/schema';
 import { runAction, takes } from './actions';
-import { carriedState, stopsEarly } from './continueAsNew';
+import { carriedState, historyOutgrown } from './continueAsNew';
 import {
   eventSignal,
   progressQuery,
@@ -42,7 +43,7 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
     deadlines: new Map(Object.entries(input.carried?.deadlines ?? {})),
     inFlight: 0,
     failing: false,
-    sleeping: flow.exitOn ? new CancellationScope() : undefined,
+    sleeping: new CancellationScope(),
   };
   // An exit event ends the run, whatever it is doing; any other is for the waits. Set before
   // any node starts: an exit event that came with the start is handled here first.
@@ -97,7 +98,8 @@ export async function flowRun(input: FlowRunInput): Promise<RunProgress> {
   }
   const ending = await Promise.race([
     Promise.all(visits.values()).then(() => 'done' as const),
-    stopsEarly(run),
+    condition(() => run.failing && run.inFlight === 0).then(() => 'failed' as const),
+    historyOutgrown(run).then(() => 'continue' as const),
   ]);
   if (progress.failure) throw nodeFailed(progress.failure);
   if (run.exit) {

@@ -15,11 +15,8 @@ export interface Run {
   failing: boolean;
   /** An exit event ended the run: nothing starts, and what sleeps is woken and dropped. */
   exit?: RunExit;
-  /**
-   * Where every sleep runs (a delay, a back-off, a wait, a send window): an exit cancels it.
-   * Only in a flow with exit rules: a scope costs promises, and each promise a stack trace.
-   */
-  sleeping?: CancellationScope;
+  /** Where every sleep runs (a delay, a back-off, a wait, a send window): an exit cancels it. */
+  sleeping: CancellationScope;
 }
 
 /**
@@ -27,7 +24,7 @@ export interface Run {
  * exit rules: a scope's extra promise steps would reorder the commands of runs recorded before.
  */
 export function interruptible<T>(run: Run, sleeper: () => Promise<T>): Promise<T> {
-  return run.sleeping ? run.sleeping.run(sleeper) : sleeper();
+  return run.input.flow.exitOn ? run.sleeping.run(sleeper) : sleeper();
 }
 
 export function sleepIn(run: Run, ms: number): Promise<void> {
